@@ -1,0 +1,9 @@
+/* commands.h - every blinkdoc subcommand: one function each, argv[0] is
+ * the command name.  Each returns an exit code (cli.h). */
+#ifndef BD_COMMANDS_H
+#define BD_COMMANDS_H
+
+int cmd_diagnose(int argc, char **argv);
+int cmd_kb_lint(int argc, char **argv);
+
+#endif

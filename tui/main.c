@@ -1,0 +1,83 @@
+/* main.c - blinkdoc's entry point: global options and the command table. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+#ifndef BLINKDOC_VERSION
+#define BLINKDOC_VERSION "0.0.0"
+#endif
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"diagnose", cmd_diagnose, "explain an LED pattern and walk the tree (no device needed)"},
+	{"kb-lint", cmd_kb_lint, "check a knowledge directory and locate every problem"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: blinkdoc [--knowledge DIR] COMMAND [OPTIONS]\n"
+		   "       blinkdoc --version | --help\n\n"
+		   "blinkdoc finds out why a Particle device blinks, crashes or stays dark, and\n"
+		   "helps fix it.\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nRun `blinkdoc COMMAND --help` for a command's options.\n\n"
+		   "Options:\n"
+		   "  --knowledge DIR  use this knowledge directory (also: BLINKDOC_KNOWLEDGE)\n"
+		   "  --version        print the version\n\n"
+		   "Exit codes (all commands):\n"
+		   "  0  done\n"
+		   "  1  problem found, or no known LED status matches\n"
+		   "  2  usage error\n"
+		   "  3  more answers needed\n"
+		   "  4  no device found\n"
+		   "  5  device or transport error\n");
+}
+
+int main(int argc, char **argv)
+{
+	/* Global options may appear anywhere; take them out of argv. */
+	int n = 1;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--knowledge")) {
+			if (i + 1 >= argc)
+				return cli_usage_error(NULL, "--knowledge needs a directory");
+			cli_global.knowledge = argv[++i];
+			continue;
+		}
+		if (!strncmp(argv[i], "--knowledge=", 12)) {
+			cli_global.knowledge = argv[i] + 12;
+			continue;
+		}
+		argv[n++] = argv[i];
+	}
+	argc = n;
+	argv[argc] = NULL;
+	if (argc < 2) {
+		usage(stderr);
+		return BD_EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+		printf("blinkdoc %s\n", BLINKDOC_VERSION);
+		return BD_EXIT_OK;
+	}
+	if (cli_is_help(cmd) || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return BD_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(cmd, commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	cli_usage_error(NULL, "unknown command \"%s\"", cmd);
+	return BD_EXIT_USAGE;
+}
