@@ -206,6 +206,9 @@ static int p_operand(struct parser *p, struct expr **out)
 		*out = e;
 		return 0;
 	}
+	if (c != '\'' && c != '"' && c != '-' && !isdigit((unsigned char)c) && !keyword_lit)
+		return p_fail(p, c ? "expected a fact name or a value"
+				   : "expected a fact name or a value, but the condition ends here");
 	struct expr *e = ex_new(E_LIT, pos);
 	if (!e)
 		return BD_E_NOMEM;
