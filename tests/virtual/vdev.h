@@ -1,0 +1,267 @@
+/* vdev.h - virtual Particle devices for tests (umockdev; never linked into
+ * the product).
+ *
+ * A test bed (struct vdev_bed) owns a umockdev test bed, a worker thread
+ * running a GMainLoop, and any number of virtual devices.  Real libusb-1.0,
+ * real libserialport and real tools (dfu-util) see them through
+ * libumockdev-preload as USB devices with sysfs entries, usbdevfs nodes and
+ * CDC-ACM ttys.  A process that uses a bed must itself run under the preload:
+ * call vdev_reexec_under_preload() first thing in main().
+ *
+ * Conventions: functions return 0 (or a count) on success and a negative
+ * errno value on failure.  Strings passed in are copied.  Every function on a
+ * device is thread-safe.  Functions marked "hook-safe" never block and may be
+ * called from inside a USB model callback (struct vdev_usb_model); all others
+ * may block up to the time they state and must not be.
+ *
+ * Lifetime: vdev_bed_free() may only be called when no client has a device
+ * node of the bed open any more (close ports, libusb_close/libusb_exit first);
+ * umockdev aborts a client that talks to a bed that is gone.
+ */
+#ifndef VDEV_H
+#define VDEV_H
+
+#include <linux/usb/ch9.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vdev_bed;
+struct vdev_device;
+
+/* ---- process set-up ------------------------------------------------------ */
+
+/* True when this process runs under libumockdev-preload. */
+bool vdev_under_preload(void);
+
+/* Makes sure the process runs under the preload.  If it does, returns 0 at
+ * once.  Otherwise re-executes /proc/self/exe with argv and
+ * LD_PRELOAD=libumockdev-preload.so.0 (prepended to any existing value),
+ * ASAN_OPTIONS=verify_asan_link_order=0 added, and TMPDIR=/tmp when TMPDIR is
+ * too long for umockdev's socket paths; does not return on success, returns
+ * -errno if exec failed.  Call before creating threads or touching GLib.
+ * UMOCKDEV_DIR is set later, by vdev_bed_new(), in the preloaded process. */
+int vdev_reexec_under_preload(char **argv);
+
+/* ---- platforms (knowledge/devices.json) ---------------------------------- */
+
+#define VDEV_MAX_ALTS 4
+
+/* One platform as read from devices.json; immutable, owned by the bed. */
+struct vdev_platform {
+	char key[24];            /* "boron" */
+	char name[32];           /* "Boron" */
+	int id;                  /* platform id, 13 */
+	int gen;                 /* 1, 2, 3, 4 */
+	char mcu[16];            /* "nrf52840" */
+	uint16_t vid, pid;       /* normal mode */
+	uint16_t dfu_vid, dfu_pid;
+	char manufacturer[48];   /* USB strings */
+	char product[48];
+	char dfu_product[48];
+	bool serial_is_device_id;
+	bool wifi, cellular;
+	bool listening_console;
+	unsigned magic_baud_dfu;       /* 14400 or 0 */
+	unsigned magic_baud_listen;    /* 28800 or 0 */
+	int listen_below_major;        /* 28800 works when Device OS major < this */
+	unsigned dfu_transfer_size;
+	char dfu_alt[VDEV_MAX_ALTS][128];
+	size_t ndfu_alt;
+};
+
+/* Default devices.json: $VDEV_DEVICES_JSON, else the source tree's copy. */
+const char *vdev_default_devices_json(void);
+
+/* ---- test bed ------------------------------------------------------------ */
+
+/* Creates a bed (umockdev test bed, worker thread) and loads devices_json
+ * (NULL: vdev_default_devices_json()).  Requires the preload.  Sets
+ * UMOCKDEV_DIR for this process and its future children.  On failure
+ * returns NULL and writes a message to err (may be NULL).  Takes ~10 ms. */
+struct vdev_bed *vdev_bed_new(const char *devices_json, char *err, size_t errlen);
+
+/* Removes every device, stops the worker, deletes the bed directory.
+ * See "Lifetime" above.  NULL is a no-op. */
+void vdev_bed_free(struct vdev_bed *bed);
+
+/* The bed's root directory (/tmp/umockdev.XXXXXX); lives as long as bed. */
+const char *vdev_bed_root(const struct vdev_bed *bed);
+
+/* Platform by devices.json id; NULL when unknown.  Lives as long as bed. */
+const struct vdev_platform *vdev_bed_platform(const struct vdev_bed *bed, const char *key);
+
+size_t vdev_bed_device_count(const struct vdev_bed *bed);
+/* Device i (in order of creation); NULL when out of range. */
+struct vdev_device *vdev_bed_device(const struct vdev_bed *bed, size_t i);
+
+/* Reads a scenario file (see README.md) and adds its devices, applying their
+ * faults (including "port_busy").  Returns the number of devices added or a
+ * negative errno with a message in err. */
+int vdev_bed_load_scenario(struct vdev_bed *bed, const char *path, char *err, size_t errlen);
+
+/* ---- devices ------------------------------------------------------------- */
+
+enum vdev_mode {
+	VDEV_MODE_NORMAL,     /* Device OS running, console silent */
+	VDEV_MODE_LISTENING,  /* Device OS in listening mode, console answers */
+	VDEV_MODE_DFU,        /* bootloader DFU mode: DFU USB device, no tty */
+};
+
+enum vdev_modules {
+	VDEV_MODULES_HEALTHY,          /* every module valid, dependencies met */
+	VDEV_MODULES_SAFE_MODE_DEP,    /* a system part's dependency fails (vc 30, vv 26) */
+};
+
+/* Faults; all zero means a well-behaved device. */
+struct vdev_faults {
+	bool silent;               /* the console never answers */
+	bool garbage;              /* every reply is replaced by garbage bytes */
+	bool truncated_json;       /* the `s` reply stops in the middle of the JSON */
+	unsigned first_byte_delay_ms; /* wait before the first byte of each reply */
+	unsigned byte_delay_ms;    /* wait between bytes of a reply (trickle) */
+	bool disconnect_mid_reply; /* the device leaves the bus halfway through a reply */
+	bool never_returns;        /* after a reset (mode change) it never re-enumerates */
+};
+
+/* Reset timing.  0 means the default (reset 20 ms, enumerate 250 ms). */
+struct vdev_timing {
+	unsigned reset_ms;       /* trigger (magic baud, `L`, ...) -> device leaves the bus */
+	unsigned enumerate_ms;   /* leaves the bus -> appears again in its new mode */
+};
+
+struct vdev_device_opts {
+	const char *platform;      /* devices.json id, required */
+	const char *device_id;     /* 24 hex digits; NULL: generated from platform and index */
+	const char *os_version;    /* Device OS, "5.9.0" when NULL */
+	enum vdev_mode mode;
+	bool safe_mode;            /* running in safe mode (user part not running) */
+	bool claimed;
+	enum vdev_modules modules;
+	const char *modules_json;  /* `s` reply override: a JSON object, sent as given */
+	const char *usb_serial;    /* USB serial string override; NULL: platform rule (see README) */
+	const char *mac;           /* "aa:bb:cc:dd:ee:ff"; NULL: generated */
+	/* Extra `i` keys; NULL: defaults (cellular: IMEI/ICCID, Gen 3+ cellular:
+	 * Cell Radio Version; Gen 3+: Serial Number/Device Secret).  "" omits one. */
+	const char *imei, *iccid, *cell_fw, *serial_number, *device_secret;
+	bool wifi_save_fails;      /* the `w` dialog ends with the failure text */
+	struct vdev_faults faults;
+	struct vdev_timing timing;
+};
+
+/* Fills o with defaults for platform (a borrowed string). */
+void vdev_device_opts_init(struct vdev_device_opts *o, const char *platform);
+
+/* Adds a device and plugs it in, in opts->mode.  Blocks until its nodes
+ * exist (~5 ms).  NULL + err on failure (unknown platform, bad device id,
+ * ...).  The device lives as long as bed. */
+struct vdev_device *vdev_bed_add_device(struct vdev_bed *bed, const struct vdev_device_opts *o,
+					char *err, size_t errlen);
+
+/* -- inspection (hook-safe) -- */
+const struct vdev_platform *vdev_device_platform(const struct vdev_device *dev);
+const char *vdev_device_id(const struct vdev_device *dev);      /* lowercase, lives as long as dev */
+const char *vdev_device_os_version(const struct vdev_device *dev);
+enum vdev_mode vdev_device_mode(struct vdev_device *dev);
+bool vdev_device_safe_mode(struct vdev_device *dev);
+bool vdev_device_present(struct vdev_device *dev);       /* on the bus now */
+unsigned vdev_device_enumerations(struct vdev_device *dev); /* times it appeared on the bus */
+/* "/dev/ttyACM0" into buf; -ENODEV when it has no tty now (DFU, unplugged). */
+int vdev_device_tty(struct vdev_device *dev, char *buf, size_t len);
+/* "/dev/bus/usb/001/002" into buf; -ENODEV when not on the bus. */
+int vdev_device_usb_node(struct vdev_device *dev, char *buf, size_t len);
+int vdev_device_usb_address(struct vdev_device *dev, unsigned *busnum, unsigned *devnum);
+/* USB serial string of the current mode into buf. */
+int vdev_device_usb_serial(struct vdev_device *dev, char *buf, size_t len);
+/* Current line rate of the tty as the host set it (TCGETS2 c_ospeed on the
+ * pty master); 0 when there is no tty. */
+unsigned vdev_device_baud(struct vdev_device *dev);
+/* Last rate the host set with an ioctl the tty sees (TCSETS*, TCSETS2*: all
+ * non-standard rates such as 14400/28800), 0 if none yet. */
+unsigned vdev_device_last_set_baud(struct vdev_device *dev);
+/* Copies what the console received so far (up to len-1 bytes, NUL-ended);
+ * returns the total number of bytes received. */
+size_t vdev_device_console_input(struct vdev_device *dev, char *buf, size_t len);
+
+/* Wi-Fi credentials entered through the `w` dialog. */
+struct vdev_wifi_creds {
+	char ssid[64];
+	int security;      /* 0..6 as typed, -1 if not asked */
+	int cipher;        /* 1..3, -1 if not asked */
+	char password[96];
+};
+/* Last credentials entered; -ENOENT when none. */
+int vdev_device_wifi_creds(struct vdev_device *dev, struct vdev_wifi_creds *out);
+
+/* Waits until the device is present (or absent) and, when mode >= 0, in that
+ * mode.  Returns 0, or -ETIMEDOUT after timeout_ms. */
+int vdev_device_wait(struct vdev_device *dev, bool present, int mode, unsigned timeout_ms);
+
+/* -- control -- */
+/* Replaces the faults; takes effect for the next reply (hook-safe). */
+void vdev_device_set_faults(struct vdev_device *dev, const struct vdev_faults *f);
+/* Unplugs the cable now: remove uevents, nodes gone; pending reset cancelled.
+ * Blocks until done (~2 ms). */
+int vdev_device_unplug(struct vdev_device *dev);
+/* Plugs it in again in its current mode.  Blocks until the nodes exist. */
+int vdev_device_plug(struct vdev_device *dev);
+/* Resets the device after delay_ms: it leaves the bus and comes back in mode
+ * (safe_mode as given) after the enumerate delay, unless the never_returns
+ * fault is set.  Non-blocking, hook-safe.  This is what magic baud rates,
+ * `L` and (phase 2) control requests / DFU leave use. */
+int vdev_device_reset(struct vdev_device *dev, enum vdev_mode mode, bool safe_mode,
+		      unsigned delay_ms);
+/* Switches between NORMAL and LISTENING without re-enumeration, as the MODE
+ * button does (hook-safe).  -EINVAL for DFU (use vdev_device_reset). */
+int vdev_device_set_listening(struct vdev_device *dev, bool listening);
+
+/* Makes the tty "already held by another process": starts bd-vhold, which
+ * opens the port under the preload and sets TIOCEXCL.  From then on other
+ * openers fail the way the kernel fails them (EBUSY), so libserialport's
+ * sp_open() returns SP_ERR_FAIL with sp_last_error_code() == EBUSY.  Blocks
+ * up to 2 s until the holder has the port. */
+int vdev_device_hold_port(struct vdev_device *dev);
+/* Ends the holder process (blocks up to 2 s). */
+int vdev_device_release_port(struct vdev_device *dev);
+
+/* ---- USB model hook (phase 2: control requests, DfuSe) ------------------- */
+
+/* Results of struct vdev_usb_model.control. */
+enum vdev_ctrl {
+	VDEV_CTRL_DONE = 0,      /* answered: IN data in data[0..*len), OUT accepted */
+	VDEV_CTRL_STALL = 1,     /* protocol stall: client sees EPIPE / LIBUSB_ERROR_PIPE */
+	VDEV_CTRL_NO_ANSWER = 2, /* never completes: client times out (LIBUSB_ERROR_TIMEOUT) */
+	VDEV_CTRL_PASS = 3,      /* not mine: the generic engine answers (standard requests) or stalls */
+};
+
+/* Behaviour plugged into the usbdevfs engine of one USB personality.  All
+ * callbacks run on umockdev's worker thread with the bed lock held: they must
+ * not block, and may call only hook-safe vdev functions. */
+struct vdev_usb_model {
+	/* Every control transfer on endpoint 0, before the engine's own standard
+	 * handling.  setup is in host byte order.  For IN (bRequestType & 0x80)
+	 * data has room for setup->wLength bytes: fill it and set *len (<=
+	 * wLength).  For OUT, data holds the *len == wLength bytes sent.  Return
+	 * enum vdev_ctrl. */
+	int (*control)(void *model, const struct usb_ctrlrequest *setup, uint8_t *data,
+		       size_t *len);
+	/* Optional: SETINTERFACE selected alt of iface (already validated). */
+	void (*set_interface)(void *model, unsigned iface, unsigned alt);
+	/* Optional: the personality left the bus (reset/unplug); forget state. */
+	void (*detached)(void *model);
+};
+
+enum vdev_usb_side {
+	VDEV_USB_NORMAL = 0, /* CDC + control interface personality (normal/listening) */
+	VDEV_USB_DFU = 1,    /* DFU-mode personality */
+};
+
+/* Installs (or with ops NULL removes) the model of one personality; ops and
+ * model must outlive the bed or be removed first.  Hook-safe. */
+void vdev_device_set_usb_model(struct vdev_device *dev, enum vdev_usb_side side,
+			       const struct vdev_usb_model *ops, void *model);
+/* Alt setting the host selected on iface of the current personality (0 if
+ * never set).  Hook-safe. */
+unsigned vdev_device_alt_setting(struct vdev_device *dev, unsigned iface);
+
+#endif

@@ -1,0 +1,112 @@
+/* vtest.c - shared helpers of the vdev self-tests. */
+#define _GNU_SOURCE
+#include "vtest.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int64_t vtest_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int vtest_main(char **argv, const char *group, const struct CMUnitTest *tests, size_t n)
+{
+	int rc = vdev_reexec_under_preload(argv);
+
+	if (rc < 0) {
+		fprintf(stderr, "%s: cannot re-execute under the umockdev preload: %s\n", argv[0],
+			strerror(-rc));
+		return 1;
+	}
+	return _cmocka_run_group_tests(group, tests, n, NULL, NULL);
+}
+
+int vtest_bed_setup(void **state)
+{
+	char err[256];
+	struct vdev_bed *bed = vdev_bed_new(NULL, err, sizeof(err));
+
+	if (!bed) {
+		print_error("vdev_bed_new: %s\n", err);
+		return -1;
+	}
+	*state = bed;
+	return 0;
+}
+
+int vtest_bed_teardown(void **state)
+{
+	vdev_bed_free(*state);
+	*state = NULL;
+	return 0;
+}
+
+struct vdev_device *vtest_add_opts(struct vdev_bed *bed, const struct vdev_device_opts *o)
+{
+	char err[256] = "";
+	struct vdev_device *dev = vdev_bed_add_device(bed, o, err, sizeof(err));
+
+	if (!dev)
+		fail_msg("vdev_bed_add_device(%s): %s", o->platform, err);
+	return dev;
+}
+
+struct vdev_device *vtest_add(struct vdev_bed *bed, const char *platform, enum vdev_mode mode)
+{
+	struct vdev_device_opts o;
+
+	vdev_device_opts_init(&o, platform);
+	o.mode = mode;
+	return vtest_add_opts(bed, &o);
+}
+
+struct sp_port *vtest_open(struct vdev_device *dev)
+{
+	char node[32];
+	struct sp_port *p = NULL;
+	enum sp_return r;
+
+	assert_int_equal(vdev_device_tty(dev, node, sizeof(node)), 0);
+	assert_int_equal(sp_get_port_by_name(node, &p), SP_OK);
+	r = sp_open(p, SP_MODE_READ_WRITE);
+	if (r != SP_OK) {
+		char *msg = sp_last_error_message();
+		fail_msg("sp_open(%s) = %d: %s", node, r, msg);
+	}
+	assert_int_equal(sp_set_baudrate(p, 9600), SP_OK);
+	return p;
+}
+
+int vtest_exchange(struct sp_port *p, const char *cmd, char *buf, size_t len, int quiet_ms,
+		   int max_ms)
+{
+	int64_t start = vtest_now_ms();
+	size_t got = 0;
+
+	if (cmd[0] && sp_blocking_write(p, cmd, strlen(cmd), 1000) != (int)strlen(cmd))
+		return -1;
+	while (got + 1 < len) {
+		int64_t left = start + max_ms - vtest_now_ms();
+		int64_t wait = got && left > quiet_ms ? quiet_ms : left;
+		int n;
+
+		if (left <= 0)
+			break;
+		/* The first byte may take up to max_ms; then quiet_ms ends it. */
+		n = sp_blocking_read_next(p, buf + got, len - 1 - got, (unsigned)wait);
+		if (n < 0) {
+			buf[got] = '\0';
+			return got ? (int)got : -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	return (int)got;
+}
