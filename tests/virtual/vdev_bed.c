@@ -149,6 +149,10 @@ void vdev_bed_cancel(struct vdev_bed *bed, guint id)
 		g_source_destroy(src);
 }
 
+#define VIRTUAL_TTY                                                             \
+	"P: /devices/virtual/tty/tty0\nE: SUBSYSTEM=tty\nE: DEVNAME=/dev/tty0\n"   \
+	"E: MAJOR=4\nE: MINOR=0\nA: dev=4:0\n"
+
 /* ---- bed -------------------------------------------------------------------- */
 
 struct vdev_bed *vdev_bed_new(const char *devices_json, char *err, size_t errlen)
@@ -177,6 +181,10 @@ struct vdev_bed *vdev_bed_new(const char *devices_json, char *err, size_t errlen
 	}
 	bed->tb = umockdev_testbed_new();
 	bed->root = umockdev_testbed_get_root_dir(bed->tb);
+	/* A real system always has virtual ttys, so /sys/class/tty exists even
+	 * with no device plugged in (libserialport fails to list without it). */
+	if (!umockdev_testbed_add_from_string(bed->tb, VIRTUAL_TTY, NULL))
+		g_warning("vdev: cannot add the virtual tty0");
 	bed->devices = g_ptr_array_new();
 	bed->next_devnum = 2; /* 1 is the root hub */
 	bed->ctx = g_main_context_new();
