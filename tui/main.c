@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "ui.h"
 
 #ifndef BLINKDOC_VERSION
 #define BLINKDOC_VERSION "0.0.0"
@@ -24,8 +25,10 @@ static const struct command commands[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: blinkdoc [--knowledge DIR] COMMAND [OPTIONS]\n"
+	fprintf(f, "usage: blinkdoc [--knowledge DIR] [--resume] [--device ID]\n"
+		   "       blinkdoc [--knowledge DIR] COMMAND [OPTIONS]\n"
 		   "       blinkdoc --version | --help\n\n"
+		   "Without a command, blinkdoc starts the guided session in the terminal.\n\n"
 		   "blinkdoc finds out why a Particle device blinks, crashes or stays dark, and\n"
 		   "helps fix it.\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
@@ -62,9 +65,12 @@ int main(int argc, char **argv)
 	}
 	argc = n;
 	argv[argc] = NULL;
-	if (argc < 2) {
-		usage(stderr);
-		return BD_EXIT_USAGE;
+	/* No command (or only session options): the guided session. */
+	if (argc < 2 || argv[1][0] == '-' ) {
+		const char *a = argc >= 2 ? argv[1] : "";
+		if (argc < 2 || !strcmp(a, "--resume") || !strcmp(a, "--device") ||
+		    !strncmp(a, "--device=", 9) || !strcmp(a, "--keys") || !strcmp(a, "--dump"))
+			return ui_run(argc - 1, argv + 1);
 	}
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
