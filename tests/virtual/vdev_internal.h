@@ -93,7 +93,7 @@ struct vdev_device {
 	unsigned enumerations;
 	unsigned devnum;
 	int tty_index;                       /* -1: none */
-	char usb_syspath[160];               /* as umockdev returned it (/sys/devices/...) */
+	char usb_syspath[192];               /* as umockdev returned it (/sys/devices/...) */
 	char usb_node[32];                   /* /dev/bus/usb/001/002 */
 	char tty_node[24];                   /* /dev/ttyACM0 */
 	char sys_children[8][192];           /* interfaces and tty syspaths, removal order */
