@@ -252,7 +252,7 @@ struct kb *kb_load(const char *dir, struct diag *d)
 			kb_load_tree(kb, d, ti[i]);
 
 	kb->sorted = calloc(kb->nnodes + 1, sizeof *kb->sorted);
-	if (kb->sorted) {
+	if (kb->sorted && kb->nnodes) {
 		memcpy(kb->sorted, kb->nodes, kb->nnodes * sizeof *kb->sorted);
 		qsort(kb->sorted, kb->nnodes, sizeof *kb->sorted, kb_node_cmp);
 		for (size_t i = 1; i < kb->nnodes; i++)
