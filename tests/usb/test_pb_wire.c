@@ -283,11 +283,20 @@ static void test_typed_views(void **state)
 	pbenc_bytes(&e, 2, "a\0b", 3);
 	f = one_field(&e);
 	assert_int_equal(bd_pb_string(&r, &f, s, sizeof s, &err), BD_E_PARSE);
-	assert_non_null(strstr(err.msg, "control characters"));
+	assert_non_null(strstr(err.msg, "control or non-ASCII"));
 	pbenc_reset(&e);
 	pbenc_str(&e, 2, "a\x1b[2Jb");
 	f = one_field(&e);
 	assert_int_equal(bd_pb_string(&r, &f, s, sizeof s, &err), BD_E_PARSE);
+	/* Found by fuzz_ctrl: bytes >= 0x80 (C1 CSI 0x9b, UTF-8) and DEL. */
+	static const char *const high[] = {"6\xda\xcd.0", "\xc2\x9b" "2J", "a\x7f"};
+	for (size_t k = 0; k < 3; k++) {
+		pbenc_reset(&e);
+		pbenc_str(&e, 2, high[k]);
+		f = one_field(&e);
+		assert_int_equal(bd_pb_string(&r, &f, s, sizeof s, &err), BD_E_PARSE);
+		assert_non_null(strstr(err.msg, "non-ASCII"));
+	}
 	pbenc_reset(&e);
 	pbenc_fixed32(&e, 6, 0x10);
 	f = one_field(&e);

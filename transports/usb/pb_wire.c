@@ -188,9 +188,13 @@ int bd_pb_string(const struct bd_pb_reader *r, const struct bd_pb_field *f, char
 		return bd_pb_field_fail(r, f, err, "expected a string");
 	if (cap == 0 || f->len > cap - 1)
 		return bd_pb_field_fail(r, f, err, "string longer than expected");
+	/* Printable ASCII only: C0/C1 controls and DEL could drive the
+	 * terminal the text is shown on, and every string we read (versions,
+	 * IDs, ICCID/IMEI, interface names) is ASCII by nature. */
 	for (size_t i = 0; i < f->len; i++)
-		if (f->data[i] < 0x20 || f->data[i] == 0x7F)
-			return bd_pb_field_fail(r, f, err, "string contains control characters");
+		if (f->data[i] < 0x20 || f->data[i] >= 0x7F)
+			return bd_pb_field_fail(r, f, err,
+						"string contains control or non-ASCII bytes");
 	if (f->len)
 		memcpy(out, f->data, f->len);
 	out[f->len] = '\0';

@@ -88,8 +88,9 @@ int bd_pb_fixed32(const struct bd_pb_reader *r, const struct bd_pb_field *f, uin
 int bd_pb_bytes(const struct bd_pb_reader *r, const struct bd_pb_field *f,
 		const uint8_t **data, size_t *len, struct bd_error *err);
 /* string: LEN copied into out (cap bytes, always NUL-terminated).  Refuses
- * (BD_E_PARSE) strings that do not fit, or that contain control bytes or
- * NUL - what we copy is shown to people. */
+ * (BD_E_PARSE) strings that do not fit, or that contain anything but
+ * printable ASCII (0x20-0x7E; no NUL, no C0/C1 controls, no DEL, no
+ * UTF-8) - what we copy is shown to people on a terminal. */
 int bd_pb_string(const struct bd_pb_reader *r, const struct bd_pb_field *f, char *out,
 		 size_t cap, struct bd_error *err);
 
