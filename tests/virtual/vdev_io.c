@@ -20,6 +20,7 @@ struct vdev_out_chunk {
 	unsigned first_delay_ms, byte_delay_ms;
 	bool waited_first;
 	size_t disconnect_at; /* (size_t)-1: never */
+	unsigned drain_waits;  /* 5 ms steps waited for the host to read */
 };
 
 static void chunk_free(struct vdev_out_chunk *c)
@@ -60,7 +61,11 @@ static int pump_step(struct vdev_device *dev)
 			return (int)c->first_delay_ms;
 	}
 	if (c->pos == c->disconnect_at) {
-		vdev_device_leave_bus_locked(dev); /* cable yanked mid-reply */
+		/* What was sent reached the host before the cable was yanked: let
+		 * the client read it (a hang-up discards unread input), 0.5 s max. */
+		if (vdev_tty_unread_locked(dev->tty) > 0 && c->drain_waits++ < 100)
+			return 5;
+		vdev_device_leave_bus_locked(dev);
 		return -1;
 	}
 	n = c->bytes->len - c->pos;

@@ -343,6 +343,15 @@ void vdev_tty_flush_output(const struct vdev_tty *t)
 		syscall(SYS_ioctl, t->slave, TCFLSH, TCIFLUSH);
 }
 
+size_t vdev_tty_unread_locked(const struct vdev_tty *t)
+{
+	int n = 0;
+
+	if (t->slave < 0 || syscall(SYS_ioctl, t->slave, TIOCINQ, &n) != 0 || n < 0)
+		return 0;
+	return (size_t)n;
+}
+
 void vdev_tty_hangup_locked(struct vdev_tty *t)
 {
 	if (t->gone)

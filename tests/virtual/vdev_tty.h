@@ -31,6 +31,8 @@ bool vdev_tty_is_open_locked(const struct vdev_tty *t);
 unsigned vdev_tty_baud(const struct vdev_tty *t);
 /* Discards bytes written by the device that nobody read yet (lock held). */
 void vdev_tty_flush_output(const struct vdev_tty *t);
+/* Bytes the device wrote that no client read yet (lock held). */
+size_t vdev_tty_unread_locked(const struct vdev_tty *t);
 /* Hangs up (lock held): closes the master, removes the node if still there. */
 void vdev_tty_hangup_locked(struct vdev_tty *t);
 void vdev_tty_unref(struct vdev_tty *t);
