@@ -295,8 +295,10 @@ int bd_transports_find(struct bd_transports *t, const struct bd_target *target,
 			strbuf_printf(&sb, "no Particle device with ID %s", id);
 		else
 			strbuf_puts(&sb, "no Particle device found on USB or USB serial");
-		strbuf_printf(&sb, " (looked for USB vendor 2b04 and 1d50 through %s", t->names);
-		strbuf_printf(&sb, "; %zu other device(s) seen)", l.n);
+		strbuf_printf(&sb, " (looked for Particle USB IDs through: %s", t->names);
+		if (l.n)
+			strbuf_printf(&sb, "; %zu other Particle device(s) connected", l.n);
+		strbuf_putc(&sb, ')');
 		bd_error_set(err, BD_E_NO_DEVICE, "%s", strbuf_str(&sb));
 		bd_error_hint(err, "Connect the device with a USB cable that carries data (many "
 				   "cables only charge), check that its LED is on, then run "

@@ -5,5 +5,11 @@
 
 int cmd_diagnose(int argc, char **argv);
 int cmd_kb_lint(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+int cmd_identify(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_mac(int argc, char **argv);
+/* listen, dfu, safe-mode, reset (by argv[0]) */
+int cmd_mode(int argc, char **argv);
 
 #endif

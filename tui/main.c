@@ -21,6 +21,14 @@ struct command {
 static const struct command commands[] = {
 	{"diagnose", cmd_diagnose, "explain an LED pattern and walk the tree (no device needed)"},
 	{"kb-lint", cmd_kb_lint, "check a knowledge directory and locate every problem"},
+	{"devices", cmd_devices, "list Particle devices on USB and serial (platform, mode, ID, port)"},
+	{"identify", cmd_identify, "read device ID, platform, Device OS version, ICCID/IMEI"},
+	{"inspect", cmd_inspect, "read and check the firmware modules; explain what is wrong"},
+	{"mac", cmd_mac, "read the Wi-Fi MAC address"},
+	{"listen", cmd_mode, "put the device in listening mode (blinking dark blue)"},
+	{"dfu", cmd_mode, "put the device in DFU mode (blinking yellow)"},
+	{"safe-mode", cmd_mode, "restart the device in safe mode (breathing magenta)"},
+	{"reset", cmd_mode, "restart the device"},
 };
 
 static void usage(FILE *f)
