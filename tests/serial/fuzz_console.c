@@ -17,6 +17,8 @@
 #ifndef BD_FUZZ_TARGET
 #define BD_FUZZ_TARGET 0
 #endif
+/* Whether this build fuzzes parser n (1..6). */
+#define BD_FUZZ_WANT(n) (BD_FUZZ_TARGET == 0 || BD_FUZZ_TARGET == (n))
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,12 +28,12 @@ static void bd_fuzz_require(bool ok)
 		abort();
 }
 
-static bool bd_fuzz_terminated(const char *s, size_t size)
+__attribute__((unused)) static bool bd_fuzz_terminated(const char *s, size_t size)
 {
 	return memchr(s, '\0', size) != NULL;
 }
 
-static bool bd_fuzz_all_zero(const void *p, size_t n)
+__attribute__((unused)) static bool bd_fuzz_all_zero(const void *p, size_t n)
 {
 	const unsigned char *b = p;
 	for (size_t i = 0; i < n; i++)
@@ -40,6 +42,7 @@ static bool bd_fuzz_all_zero(const void *p, size_t n)
 	return true;
 }
 
+#if BD_FUZZ_WANT(1)
 static void bd_fuzz_identify(const char *buf, size_t len)
 {
 	struct bd_identity id;
@@ -60,7 +63,9 @@ static void bd_fuzz_identify(const char *buf, size_t len)
 			bd_fuzz_terminated(id.serial_number, sizeof id.serial_number) &&
 			bd_fuzz_terminated(id.radio_version, sizeof id.radio_version));
 }
+#endif
 
+#if BD_FUZZ_WANT(2)
 static void bd_fuzz_mac(const char *buf, size_t len)
 {
 	struct bd_mac mac;
@@ -70,7 +75,9 @@ static void bd_fuzz_mac(const char *buf, size_t len)
 	else
 		bd_fuzz_require(strlen(mac.mac) == 17);
 }
+#endif
 
+#if BD_FUZZ_WANT(3)
 static void bd_fuzz_version(const char *buf, size_t len)
 {
 	struct bd_console_version v;
@@ -81,7 +88,9 @@ static void bd_fuzz_version(const char *buf, size_t len)
 		bd_fuzz_require(v.version[0] >= '0' && v.version[0] <= '9' &&
 				bd_fuzz_terminated(v.version, sizeof v.version));
 }
+#endif
 
+#if BD_FUZZ_WANT(4)
 static void bd_fuzz_claimed(const char *buf, size_t len)
 {
 	bool claimed = true;
@@ -89,7 +98,9 @@ static void bd_fuzz_claimed(const char *buf, size_t len)
 	if (rc < 0)
 		bd_fuzz_require(!claimed);
 }
+#endif
 
+#if BD_FUZZ_WANT(5)
 static void bd_fuzz_modules(const char *buf, size_t len)
 {
 	static struct bd_module_table t;
@@ -106,7 +117,9 @@ static void bd_fuzz_modules(const char *buf, size_t len)
 		bd_fuzz_require(bd_fuzz_terminated(t.m[i].hash, sizeof t.m[i].hash));
 	}
 }
+#endif
 
+#if BD_FUZZ_WANT(6)
 static void bd_fuzz_diagnostics(const char *buf, size_t len)
 {
 	static struct bd_console_diags d;
@@ -119,26 +132,27 @@ static void bd_fuzz_diagnostics(const char *buf, size_t len)
 	for (size_t i = 0; i < d.n; i++)
 		bd_fuzz_require(d.v[i].name[0] && bd_fuzz_terminated(d.v[i].name, sizeof d.v[i].name));
 }
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *buf = (const char *)data;
-#if BD_FUZZ_TARGET == 0 || BD_FUZZ_TARGET == 1
+#if BD_FUZZ_WANT(1)
 	bd_fuzz_identify(buf, size);
 #endif
-#if BD_FUZZ_TARGET == 0 || BD_FUZZ_TARGET == 2
+#if BD_FUZZ_WANT(2)
 	bd_fuzz_mac(buf, size);
 #endif
-#if BD_FUZZ_TARGET == 0 || BD_FUZZ_TARGET == 3
+#if BD_FUZZ_WANT(3)
 	bd_fuzz_version(buf, size);
 #endif
-#if BD_FUZZ_TARGET == 0 || BD_FUZZ_TARGET == 4
+#if BD_FUZZ_WANT(4)
 	bd_fuzz_claimed(buf, size);
 #endif
-#if BD_FUZZ_TARGET == 0 || BD_FUZZ_TARGET == 5
+#if BD_FUZZ_WANT(5)
 	bd_fuzz_modules(buf, size);
 #endif
-#if BD_FUZZ_TARGET == 0 || BD_FUZZ_TARGET == 6
+#if BD_FUZZ_WANT(6)
 	bd_fuzz_diagnostics(buf, size);
 #endif
 	return 0;
