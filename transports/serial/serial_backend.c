@@ -204,11 +204,8 @@ static int bd_serial_enter_listening(const struct bd_platform *pl, const struct 
 {
 	if (!pl || !pl->magic_baud_listen)
 		return BD_E_NOT_SUPPORTED;
-	if (bd_serial_listening(dev, op)) {
-		bd_op_logf(op, "serial %s: the console answers: already in listening mode",
-			   dev->port);
-		return 0;
-	}
+	/* No need to ask first: Device OS acts on 28800 only when it is not
+	 * listening already, and the check below confirms either way. */
 	char ignored[64];
 	bd_serial_ignored_from(pl, ignored, sizeof ignored);
 	bd_op_logf(op, "serial %s: asking for listening mode with the %u baud signal (%s)",
