@@ -180,7 +180,10 @@ static cJSON *inspect_json(const struct dev_cmd *c, const struct bd_inspect_repo
 		cJSON_AddNumberToObject(jm, "index", m->index);
 		cJSON_AddNumberToObject(jm, "version", m->version);
 		cJSON_AddStringToObject(jm, "location", m->location);
-		cJSON_AddNumberToObject(jm, "size", m->size);
+		if (m->size)
+			cJSON_AddNumberToObject(jm, "size", m->size);
+		else
+			cJSON_AddNullToObject(jm, "size"); /* the console does not report it */
 		cJSON_AddNumberToObject(jm, "max_size", m->max_size);
 		cJSON *ch = cJSON_AddObjectToObject(jm, "checks");
 		cJSON_AddStringToObject(ch, "integrity", bd_inspect_check_name(m->integrity));
