@@ -1,7 +1,10 @@
 /* vdev_bed.c - test bed lifecycle: preload re-exec, umockdev test bed, the
  * loop thread every test bed change runs on, and the device list. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +156,57 @@ void vdev_bed_cancel(struct vdev_bed *bed, guint id)
 	"P: /devices/virtual/tty/tty0\nE: SUBSYSTEM=tty\nE: DEVNAME=/dev/tty0\n"   \
 	"E: MAJOR=4\nE: MINOR=0\nA: dev=4:0\n"
 
+/* ---- stale beds ----------------------------------------------------------- */
+
+/* Every bed carries the pid of its owner; a bed whose owner is gone (a test
+ * or bd-vrun killed by a timeout) is removed by the next vdev_bed_new. */
+#define OWNER_FILE "vdev.pid"
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void sweep_stale_beds(void)
+{
+	const char *tmp = g_get_tmp_dir();
+	DIR *d = opendir(tmp);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[512], *text = NULL;
+		long pid;
+
+		if (strncmp(e->d_name, "umockdev.", 9) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/" OWNER_FILE, tmp, e->d_name);
+		if (!g_file_get_contents(path, &text, NULL, NULL))
+			continue; /* not ours, or still being set up */
+		pid = strtol(text, NULL, 10);
+		g_free(text);
+		if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+			snprintf(path, sizeof(path), "%s/%s", tmp, e->d_name);
+			nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		}
+	}
+	closedir(d);
+}
+
+static void mark_owner(const char *root)
+{
+	char path[512], pid[32];
+
+	snprintf(path, sizeof(path), "%s/" OWNER_FILE, root);
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	g_file_set_contents(path, pid, -1, NULL);
+}
+
 /* ---- bed -------------------------------------------------------------------- */
 
 struct vdev_bed *vdev_bed_new(const char *devices_json, char *err, size_t errlen)
@@ -179,8 +233,10 @@ struct vdev_bed *vdev_bed_new(const char *devices_json, char *err, size_t errlen
 		g_free(bed);
 		return NULL;
 	}
+	sweep_stale_beds();
 	bed->tb = umockdev_testbed_new();
 	bed->root = umockdev_testbed_get_root_dir(bed->tb);
+	mark_owner(bed->root);
 	/* A real system always has virtual ttys, so /sys/class/tty exists even
 	 * with no device plugged in (libserialport fails to list without it). */
 	if (!umockdev_testbed_add_from_string(bed->tb, VIRTUAL_TTY, NULL))

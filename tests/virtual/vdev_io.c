@@ -21,6 +21,7 @@ struct vdev_out_chunk {
 	bool waited_first;
 	size_t disconnect_at; /* (size_t)-1: never */
 	unsigned drain_waits;  /* 5 ms steps waited for the host to read */
+	bool drain_seen;       /* the sent half reached the host's tty buffer */
 };
 
 static void chunk_free(struct vdev_out_chunk *c)
@@ -62,8 +63,13 @@ static int pump_step(struct vdev_device *dev)
 	}
 	if (c->pos == c->disconnect_at) {
 		/* What was sent reached the host before the cable was yanked: let
-		 * the client read it (a hang-up discards unread input), 0.5 s max. */
-		if (vdev_tty_unread_locked(dev->tty) > 0 && c->drain_waits++ < 100)
+		 * the client read it first (a hang-up discards unread input).  The
+		 * bytes reach the tty buffer asynchronously, so wait until they were
+		 * seen there and are gone again (100 ms if never seen, 0.5 s max). */
+		size_t unread = vdev_tty_unread_locked(dev->tty);
+
+		c->drain_seen |= unread > 0;
+		if (c->drain_waits++ < 100 && (unread > 0 || (!c->drain_seen && c->drain_waits < 20)))
 			return 5;
 		vdev_device_leave_bus_locked(dev);
 		return -1;

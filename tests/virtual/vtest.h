@@ -3,6 +3,7 @@
 #define VTEST_H
 
 #include <libserialport.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,8 +12,12 @@
 
 #include "vdev.h"
 
-/* Re-executes under the preload if needed, then runs the group. */
+/* Re-executes under the preload if needed, then runs the group.  argv[1]
+ * may be "K/N": run only every N-th case starting with the K-th. */
 int vtest_main(char **argv, const char *group, const struct CMUnitTest *tests, size_t n);
+/* Same, with the re-execution under the preload optional. */
+int vtest_run(char **argv, const char *group, const struct CMUnitTest *tests, size_t n,
+	      bool preload);
 
 /* cmocka setup/teardown: *state becomes a fresh struct vdev_bed *. */
 int vtest_bed_setup(void **state);
