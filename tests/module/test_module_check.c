@@ -439,6 +439,13 @@ static void test_bad_device_data(void **state)
 	assert_int_equal(bd_modfile_check(&mf, &one, 13, NULL, NULL, &err), BD_E_KNOWLEDGE);
 	assert_non_null(strstr(err.msg, "knowledge/devices.json, Boron, dfu.alts[0]"));
 	assert_int_equal(bd_modfile_check(NULL, &one, 13, NULL, NULL, &err), BD_E_INVALID);
+	/* A platform without a display name falls back to its key. */
+	p.dfu_alt[0] = devices_fixture_get(&devs, "boron")->dfu_alt[0];
+	p.name = NULL;
+	assert_int_equal(bd_modfile_check(&mf, &one, 13, NULL, NULL, &err), 0);
+	p.id = 6;
+	assert_int_equal(bd_modfile_check(&mf, &one, 6, NULL, NULL, &err), BD_E_MISMATCH);
+	assert_non_null(strstr(err.msg, "the device is a boron (6)"));
 	free(f);
 }
 

@@ -20,6 +20,12 @@ static const struct bd_platform *bd_modfile_platform(const struct bd_platforms *
 	return NULL;
 }
 
+/* The platform's display name, falling back to its key (never NULL). */
+static const char *bd_modfile_name(const struct bd_platform *p)
+{
+	return p->name ? p->name : p->key ? p->key : "device";
+}
+
 /* "a Photon", "an Argon", "an E-SoM-X": the article from the spelling, which
  * matches every "article" in knowledge/devices.json. */
 static const char *bd_modfile_article(const char *name)
@@ -32,9 +38,9 @@ static void bd_modfile_platform_text(const struct bd_platforms *pls, int id, boo
 				     char *buf, size_t size)
 {
 	const struct bd_platform *p = bd_modfile_platform(pls, id);
-	if (p && p->name)
-		snprintf(buf, size, "%s%s%s (%d)", article ? bd_modfile_article(p->name) : "",
-			 article ? " " : "", p->name, id);
+	if (p)
+		snprintf(buf, size, "%s%s%s (%d)", article ? bd_modfile_article(bd_modfile_name(p)) : "",
+			 article ? " " : "", bd_modfile_name(p), id);
 	else
 		snprintf(buf, size, "platform %d (not in knowledge/devices.json)", id);
 }
@@ -193,7 +199,8 @@ static int bd_modfile_check_map(const struct bd_platform *dev, const char *self,
 	char where[48];
 	int rc;
 
-	snprintf(where, sizeof where, "%s%s%s", bd_modfile_article(dev->name), " ", dev->name);
+	const char *name = bd_modfile_name(dev);
+	snprintf(where, sizeof where, "%s %s", bd_modfile_article(name), name);
 	if (dev->ndfu_alt == 0 || !dev->dfu_alt[0]) {
 		bd_error_set(err, BD_E_NOT_SUPPORTED,
 			     "%s has no DFU memory map in knowledge/devices.json, so blinkdoc "
@@ -204,7 +211,7 @@ static int bd_modfile_check_map(const struct bd_platform *dev, const char *self,
 	rc = bd_dfuse_parse(dev->dfu_alt[0], strlen(dev->dfu_alt[0]), &map, &local);
 	if (rc < 0) {
 		bd_error_set(err, BD_E_KNOWLEDGE, "knowledge/devices.json, %s, dfu.alts[0]: %s",
-			     dev->name, local.msg);
+			     name, local.msg);
 		bd_error_hint(err, "Fix the memory descriptor in knowledge/devices.json.");
 		return BD_E_KNOWLEDGE;
 	}
@@ -229,6 +236,7 @@ static int bd_modfile_check_size(const struct bd_modfile *mf, const struct bd_pl
 				 const struct bd_module_table *installed, const char *self,
 				 uint32_t addr, size_t len, struct bd_error *err)
 {
+	const char *name = bd_modfile_name(dev);
 	if (mf->func == BD_MODF_USER && dev->user_part_max > 0) {
 		uint64_t lo = dev->user_part_addr, hi = lo + dev->user_part_max;
 		uint64_t end = (uint64_t)addr + len;
@@ -236,7 +244,7 @@ static int bd_modfile_check_size(const struct bd_modfile *mf, const struct bd_pl
 			bd_error_set(err, BD_E_TOO_LARGE,
 				     "this user part is %zu bytes; %s %s holds at most %" PRIu32
 				     " bytes (%" PRIu32 " KB)",
-				     len, bd_modfile_article(dev->name), dev->name, dev->user_part_max,
+				     len, bd_modfile_article(name), name, dev->user_part_max,
 				     dev->user_part_max / 1024);
 			bd_error_hint(err, "Make the application smaller (fewer libraries, less "
 					   "static data) and build it again.");
@@ -246,7 +254,7 @@ static int bd_modfile_check_size(const struct bd_modfile *mf, const struct bd_pl
 			bd_error_set(err, BD_E_RANGE,
 				     "this user part spans 0x%08" PRIx32 "-0x%08" PRIx64
 				     ", outside the %s's user-part area 0x%08" PRIx64 "-0x%08" PRIx64,
-				     addr, end - 1, dev->name, lo, hi - 1);
+				     addr, end - 1, name, lo, hi - 1);
 			bd_error_hint(err, "The file was built for a different Device OS flash "
 					   "layout; build it again for this device.");
 			return BD_E_RANGE;
@@ -308,7 +316,7 @@ int bd_modfile_check(const struct bd_modfile *mf, const struct bd_platforms *pla
 			     dev_pl);
 		bd_error_hint(err, "Build or download this firmware for the %s (for example "
 				   "`particle compile %s`).",
-			      dev->name, dev->key ? dev->key : dev->name);
+			      bd_modfile_name(dev), dev->key ? dev->key : bd_modfile_name(dev));
 		return BD_E_MISMATCH;
 	}
 	if (mf->func == BD_MODF_NONE || mf->func > BD_MODF_ASSET) {
