@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "devices_fixture.h"
+#include "module/crc32.h"
 #include "module/module_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,14 +41,12 @@ static void bd_fuzz_table(const uint8_t *data, size_t size, struct bd_module_tab
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static struct devices_fixture devs;
+
+/* Parses and checks one input; returns 1 when it parsed with a bad CRC
+ * (so the caller may retry with the CRC repaired). */
+static int bd_fuzz_one(const uint8_t *data, size_t size, struct bd_modfile *out)
 {
-	static struct devices_fixture devs;
-	static int loaded;
-	if (!loaded) {
-		bd_fuzz_require(devices_fixture_load(&devs) == 0);
-		loaded = 1;
-	}
 	struct bd_modfile mf;
 	struct bd_error err = {0};
 	int rc = bd_modfile_parse(data, size, NULL, &mf, &err);
@@ -58,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bd_fuzz_error_ok(rc, &err);
 		return 0;
 	}
+	*out = mf;
 	bd_fuzz_require(mf.file_len == size);
 	bd_fuzz_require(mf.prefix_offset + mf.prefix_size <= size);
 	bd_fuzz_require(mf.end_addr > mf.start_addr);
@@ -85,5 +85,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t w = 0; w < r.nwarn; w++)
 			bd_fuzz_require(memchr(r.warn[w], '\0', BD_MODFILE_WARN_LEN) != NULL);
 	}
+	return !mf.truncated && !mf.crc_ok;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int loaded;
+	if (!loaded) {
+		bd_fuzz_require(devices_fixture_load(&devs) == 0);
+		loaded = 1;
+	}
+	struct bd_modfile mf;
+	if (!bd_fuzz_one(data, size, &mf))
+		return 0;
+	/* Mutations nearly always break the CRC, which stops the check at its
+	 * first step; repair it in a copy so the later checks get fuzzed too. */
+	uint8_t *copy = malloc(size);
+	bd_fuzz_require(copy != NULL);
+	memcpy(copy, data, size);
+	uint32_t crc = bd_crc32(0, copy, mf.crc_offset);
+	for (int i = 0; i < 4; i++)
+		copy[mf.crc_offset + (size_t)i] = (uint8_t)(crc >> (24 - 8 * i));
+	struct bd_modfile fixed;
+	bd_fuzz_one(copy, size, &fixed);
+	free(copy);
 	return 0;
 }
