@@ -3,10 +3,14 @@
  * 14400 magic baud rate (with hotplug events), the control-request hook of
  * phase 2, and unplugging under an open handle. */
 #include <errno.h>
+#include <fcntl.h>
 #include <libusb.h>
+#include <linux/usbdevice_fs.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "vtest.h"
 
@@ -275,8 +279,10 @@ static void baud_14400_reenumerates_as_dfu(void **state)
 }
 
 /* A phase-2 style model: 0x50 IN answers "hello", 0x51 stalls, 0x52 never
- * answers, 0x53 OUT stores its data, everything else passes. */
+ * answers, 0x53 OUT stores its data, 0x54 answers "late" 150 ms later,
+ * everything else passes. */
 struct test_model {
+	struct vdev_device *dev;
 	uint8_t out[16];
 	size_t out_len;
 	int detached;
@@ -301,6 +307,11 @@ static int model_control(void *model, const struct usb_ctrlrequest *s, uint8_t *
 		m->out_len = *len < sizeof(m->out) ? *len : sizeof(m->out);
 		memcpy(m->out, data, m->out_len);
 		return VDEV_CTRL_DONE;
+	case 0x54:
+		memcpy(data, "late", 4);
+		*len = 4;
+		vdev_device_delay_answer(m->dev, 150);
+		return VDEV_CTRL_DONE;
 	default:
 		return VDEV_CTRL_PASS;
 	}
@@ -320,7 +331,7 @@ static void control_hook(void **state)
 {
 	struct usb_fixture *f = *state;
 	struct vdev_device *dev = vtest_add(f->bed, "argon", VDEV_MODE_NORMAL);
-	struct test_model m = { 0 };
+	struct test_model m = { .dev = dev };
 	libusb_device_handle *h;
 	unsigned char buf[64];
 	int64_t t0;
@@ -341,6 +352,14 @@ static void control_hook(void **state)
 			 3);
 	assert_int_equal(m.out_len, 3);
 	assert_memory_equal(m.out, "abc", 3);
+	/* A busy device answers late: in time for a patient client ... */
+	t0 = vtest_now_ms();
+	assert_int_equal(libusb_control_transfer(h, 0xc1, 0x54, 0, 2, buf, sizeof(buf), TIMEOUT_MS), 4);
+	assert_memory_equal(buf, "late", 4);
+	assert_true(vtest_now_ms() - t0 >= 140);
+	/* ... too late for an impatient one. */
+	assert_int_equal(libusb_control_transfer(h, 0xc1, 0x54, 0, 2, buf, sizeof(buf), 50),
+			 LIBUSB_ERROR_TIMEOUT);
 	/* Standard requests still reach the engine; unknown vendor ones stall. */
 	assert_true(libusb_get_string_descriptor_ascii(h, 2, buf, sizeof(buf)) > 0);
 	assert_string_equal((char *)buf, "Argon");
@@ -353,6 +372,44 @@ static void control_hook(void **state)
 			 LIBUSB_ERROR_NO_DEVICE);
 	libusb_close(h);
 	vdev_device_set_usb_model(dev, VDEV_USB_NORMAL, NULL, NULL);
+}
+
+/* The usbdevfs node answers raw ioctls the way the kernel does. */
+static void raw_usbdevfs_ioctls(void **state)
+{
+	struct usb_fixture *f = *state;
+	struct vdev_device *dev = vtest_add(f->bed, "photon", VDEV_MODE_DFU);
+	uint8_t desc[18] = { 0 };
+	struct usbdevfs_ctrltransfer ct = { .bRequestType = 0x80, .bRequest = 6, .wValue = 0x0100,
+					    .wLength = sizeof(desc), .timeout = 1000, .data = desc };
+	struct usbdevfs_connectinfo ci = { 0 };
+	struct usbdevfs_getdriver gd = { .interface = 0 };
+	unsigned bus, addr, iface = 0;
+	char node[32];
+	int fd;
+
+	assert_int_equal(vdev_device_usb_node(dev, node, sizeof(node)), 0);
+	fd = open(node, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(ioctl(fd, USBDEVFS_CONTROL, &ct), 18);
+	assert_int_equal(desc[0], 18);
+	assert_int_equal(desc[8] | desc[9] << 8, 0x2b04);
+	assert_int_equal(desc[10] | desc[11] << 8, 0xd006);
+	assert_int_equal(ioctl(fd, USBDEVFS_CONNECTINFO, &ci), 0);
+	assert_int_equal(vdev_device_usb_address(dev, &bus, &addr), 0);
+	assert_int_equal(ci.devnum, addr);
+	assert_int_equal(ioctl(fd, USBDEVFS_GETDRIVER, &gd), -1);
+	assert_int_equal(errno, ENODATA);
+	assert_int_equal(ioctl(fd, USBDEVFS_CLAIMINTERFACE, &iface), 0);
+	iface = 5;
+	assert_int_equal(ioctl(fd, USBDEVFS_CLAIMINTERFACE, &iface), -1);
+	assert_int_equal(errno, ENOENT);
+	ct.wValue = 0x0600; /* device qualifier: a full-speed device stalls */
+	assert_int_equal(ioctl(fd, USBDEVFS_CONTROL, &ct), -1);
+	assert_int_equal(errno, EPIPE);
+	assert_int_equal(ioctl(fd, _IO('U', 99)), -1);
+	assert_int_equal(errno, ENOTTY);
+	close(fd);
 }
 
 static void two_devices_libusb(void **state)
@@ -380,6 +437,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(dfu_mode_personalities, usb_setup, usb_teardown),
 		cmocka_unit_test_setup_teardown(baud_14400_reenumerates_as_dfu, usb_setup, usb_teardown),
 		cmocka_unit_test_setup_teardown(control_hook, usb_setup, usb_teardown),
+		cmocka_unit_test_setup_teardown(raw_usbdevfs_ioctls, usb_setup, usb_teardown),
 		cmocka_unit_test_setup_teardown(two_devices_libusb, usb_setup, usb_teardown),
 	};
 

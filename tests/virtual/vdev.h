@@ -260,6 +260,10 @@ enum vdev_usb_side {
  * model must outlive the bed or be removed first.  Hook-safe. */
 void vdev_device_set_usb_model(struct vdev_device *dev, enum vdev_usb_side side,
 			       const struct vdev_usb_model *ops, void *model);
+/* Only inside a control hook that returns VDEV_CTRL_DONE or STALL: the
+ * answer reaches the host delay_ms later (a busy device, e.g. DFU GETSTATUS
+ * during an erase); the client's own timeout still applies.  Hook-safe. */
+void vdev_device_delay_answer(struct vdev_device *dev, unsigned delay_ms);
 /* Alt setting the host selected on iface of the current personality (0 if
  * never set).  Hook-safe. */
 unsigned vdev_device_alt_setting(struct vdev_device *dev, unsigned iface);

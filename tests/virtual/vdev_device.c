@@ -519,3 +519,18 @@ void vdev_device_set_usb_model(struct vdev_device *dev, enum vdev_usb_side side,
 	dev->models[side].model = ops ? model : NULL;
 	VDEV_UNLOCK(dev->bed->core);
 }
+
+void vdev_device_delay_answer(struct vdev_device *dev, unsigned delay_ms)
+{
+	VDEV_LOCK(dev->bed->core);
+	dev->answer_delay_ms = delay_ms;
+	VDEV_UNLOCK(dev->bed->core);
+}
+
+unsigned vdev_device_take_answer_delay_locked(struct vdev_device *dev)
+{
+	unsigned d = dev->answer_delay_ms;
+
+	dev->answer_delay_ms = 0;
+	return d;
+}

@@ -116,6 +116,7 @@ struct vdev_device {
 		const struct vdev_usb_model *ops;
 		void *model;
 	} models[2];
+	unsigned answer_delay_ms;            /* set by a hook for its current answer */
 	pid_t holder_pid;
 	int holder_stdin;
 };
@@ -126,6 +127,9 @@ void vdev_device_free(struct vdev_device *dev);  /* on VL or after it stopped */
 void vdev_device_on_baud_locked(struct vdev_device *dev, unsigned baud);
 /* Takes the device off the bus now (VL, lock held).  Cancels timers. */
 void vdev_device_leave_bus_locked(struct vdev_device *dev);
+/* The delay a control hook asked for with vdev_device_delay_answer(), reset
+ * to 0 (lock held). */
+unsigned vdev_device_take_answer_delay_locked(struct vdev_device *dev);
 /* Model slot accessor for the usbfs engine (lock held). */
 void vdev_device_model_locked(struct vdev_device *dev, enum vdev_usb_side side,
 			      const struct vdev_usb_model **ops, void **model);

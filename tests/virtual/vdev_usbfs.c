@@ -1,7 +1,7 @@
 /* vdev_usbfs.c - usbdevfs ioctls of one virtual USB device node.
  * See vdev_usbfs.h for what is answered; runs on umockdev's worker thread. */
 #define _GNU_SOURCE
-#include "vdev_usbfs.h"
+#include "vdev_usbfs_priv.h"
 
 #include <endian.h>
 #include <errno.h>
@@ -9,37 +9,6 @@
 #include <sys/ioctl.h>
 #include <stddef.h>
 #include <string.h>
-
-struct vdev_usbfs {
-	gatomicrefcount rc;
-	struct vdev_core *core;
-	struct vdev_device *dev; /* valid while !core->dead */
-	enum vdev_usb_side side;
-	struct vdev_usb_desc desc;
-	unsigned devnum;
-	bool gone;
-	unsigned alt[VDEV_DESC_MAX_IFACES];
-	UMockdevIoctlClient *claimed_by[VDEV_DESC_MAX_IFACES];
-	UMockdevIoctlBase *handler;
-	GList *clients; /* struct usbfs_client * */
-};
-
-/* One submitted URB: the client's URB and buffer as umockdev resolved them. */
-struct urb {
-	UMockdevIoctlData *urb; /* ref */
-	UMockdevIoctlData *buf; /* ref or NULL */
-	gulong client_addr;
-	int status, actual;
-};
-
-/* Per open file (per umockdev client). */
-struct usbfs_client {
-	struct vdev_usbfs *u;       /* ref */
-	UMockdevIoctlClient *client; /* not a ref: the client owns this struct */
-	GQueue done;                /* completed, not yet reaped */
-	GList *flying;              /* submitted, not completed */
-	bool reap_waiting;          /* a blocking REAPURB is outstanding */
-};
 
 static struct vdev_usbfs *usbfs_ref(struct vdev_usbfs *u)
 {
@@ -119,93 +88,6 @@ static struct usbfs_client *client_state(struct vdev_usbfs *u, UMockdevIoctlClie
 	return st;
 }
 
-/* ---- control requests ---------------------------------------------------- */
-
-/* Standard requests of USB 2.0 ch. 9.4.  Returns bytes or -EPIPE. */
-static int standard_request(struct vdev_usbfs *u, const struct usb_ctrlrequest *s, uint8_t *data,
-			    size_t wlen)
-{
-	bool in = s->bRequestType & USB_DIR_IN;
-
-	if ((s->bRequestType & USB_TYPE_MASK) != USB_TYPE_STANDARD)
-		return -EPIPE;
-	switch (s->bRequest) {
-	case USB_REQ_GET_DESCRIPTOR:
-		if (!in)
-			return -EPIPE;
-		return vdev_desc_get(&u->desc, s->wValue, s->wIndex, data, wlen);
-	case USB_REQ_GET_STATUS:
-		if (!in || wlen < 2)
-			return -EPIPE;
-		data[0] = 0;
-		data[1] = 0;
-		return 2;
-	case USB_REQ_GET_CONFIGURATION:
-		if (!in || wlen < 1)
-			return -EPIPE;
-		data[0] = u->desc.config_value;
-		return 1;
-	case USB_REQ_GET_INTERFACE:
-		if (!in || wlen < 1 || s->wIndex >= u->desc.ninterfaces)
-			return -EPIPE;
-		data[0] = (uint8_t)u->alt[s->wIndex];
-		return 1;
-	case USB_REQ_SET_INTERFACE:
-		if (s->wIndex >= u->desc.ninterfaces || s->wValue >= u->desc.nalts[s->wIndex])
-			return -EPIPE;
-		u->alt[s->wIndex] = s->wValue;
-		return 0;
-	case USB_REQ_SET_CONFIGURATION:
-	case USB_REQ_CLEAR_FEATURE:
-	case USB_REQ_SET_FEATURE:
-		return in ? -EPIPE : 0;
-	default:
-		return -EPIPE;
-	}
-}
-
-/* One control transfer: setup (8 raw bytes, little-endian), data area of
- * cap bytes.  Returns bytes transferred, -EPIPE (stall) or -ETIMEDOUT (the
- * device never answers). */
-static int control_transfer(struct vdev_usbfs *u, const uint8_t *raw, uint8_t *data, size_t cap)
-{
-	struct usb_ctrlrequest s;
-	const struct vdev_usb_model *ops = NULL;
-	void *model = NULL;
-	uint16_t v;
-	size_t wlen;
-
-	s.bRequestType = raw[0];
-	s.bRequest = raw[1];
-	memcpy(&v, raw + 2, 2);
-	s.wValue = le16toh(v);
-	memcpy(&v, raw + 4, 2);
-	s.wIndex = le16toh(v);
-	memcpy(&v, raw + 6, 2);
-	s.wLength = le16toh(v);
-	wlen = s.wLength < cap ? s.wLength : cap;
-
-	if (!u->core->dead)
-		vdev_device_model_locked(u->dev, u->side, &ops, &model);
-	if (ops && ops->control) {
-		size_t len = (s.bRequestType & USB_DIR_IN) ? 0 : wlen;
-		int r = ops->control(model, &s, data, &len);
-
-		switch (r) {
-		case VDEV_CTRL_DONE:
-			return (int)(len < wlen ? len : wlen);
-		case VDEV_CTRL_NO_ANSWER:
-			return -ETIMEDOUT;
-		case VDEV_CTRL_PASS:
-			break;
-		case VDEV_CTRL_STALL:
-		default:
-			return -EPIPE;
-		}
-	}
-	return standard_request(u, &s, data, wlen);
-}
-
 /* ---- URBs ------------------------------------------------------------------ */
 
 static void apply_result(struct urb *r)
@@ -250,6 +132,55 @@ static void finish_waiting_reap(struct usbfs_client *st)
 	umockdev_ioctl_client_complete(st->client, rc < 0 ? -1 : 0, rc < 0 ? -rc : 0);
 }
 
+struct late_urb {
+	UMockdevIoctlClient *client; /* ref */
+	guint64 seq;                 /* the URB may have been discarded meanwhile */
+};
+
+static void late_urb_free(gpointer data)
+{
+	struct late_urb *l = data;
+
+	g_object_unref(l->client);
+	g_free(l);
+}
+
+static gboolean late_urb_cb(gpointer data)
+{
+	struct late_urb *l = data;
+	struct usbfs_client *st = g_object_get_data(G_OBJECT(l->client), "vdev-usbfs");
+	GList *it;
+
+	if (!st)
+		return G_SOURCE_REMOVE;
+	VDEV_LOCK(st->u->core);
+	for (it = st->flying; it; it = it->next) {
+		struct urb *r = it->data;
+
+		if (r->seq != l->seq)
+			continue;
+		st->flying = g_list_delete_link(st->flying, it);
+		g_queue_push_tail(&st->done, r);
+		finish_waiting_reap(st);
+		break;
+	}
+	VDEV_UNLOCK(st->u->core);
+	return G_SOURCE_REMOVE;
+}
+
+/* Moves r from flying to done after delay_ms (on umockdev's worker). */
+static void complete_later(struct usbfs_client *st, struct urb *r, unsigned delay_ms)
+{
+	struct late_urb *l = g_new0(struct late_urb, 1);
+	GSource *src = g_timeout_source_new(delay_ms);
+
+	l->client = g_object_ref(st->client);
+	l->seq = r->seq;
+	g_source_set_callback(src, late_urb_cb, l, late_urb_free);
+	g_source_attach(src, g_main_context_get_thread_default());
+	g_source_unref(src);
+}
+
 static int submit_urb(struct vdev_usbfs *u, struct usbfs_client *st, UMockdevIoctlData *arg)
 {
 	GError *error = NULL;
@@ -259,6 +190,7 @@ static int submit_urb(struct vdev_usbfs *u, struct usbfs_client *st, UMockdevIoc
 	if (u->gone)
 		return -ENODEV;
 	r = g_new0(struct urb, 1);
+	r->seq = ++st->next_seq;
 	r->urb = umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_urb), &error);
 	if (!r->urb)
 		goto fault;
@@ -271,18 +203,25 @@ static int submit_urb(struct vdev_usbfs *u, struct usbfs_client *st, UMockdevIoc
 			goto fault;
 	}
 	if (urb->type == USBDEVFS_URB_TYPE_CONTROL && (urb->endpoint & 0x7f) == 0) {
+		unsigned delay_ms = 0;
 		int res;
 
 		if (!r->buf || urb->buffer_length < 8) {
 			urb_free(r);
 			return -EINVAL;
 		}
-		res = control_transfer(u, r->buf->data, r->buf->data + 8,
-				       (size_t)urb->buffer_length - 8);
+		res = vdev_usbfs_control(u, r->buf->data, r->buf->data + 8,
+				       (size_t)urb->buffer_length - 8, &delay_ms);
 		if (res != -ETIMEDOUT) {
 			r->status = res < 0 ? res : 0;
 			r->actual = res < 0 ? 0 : res;
-			g_queue_push_tail(&st->done, r);
+			if (!delay_ms) {
+				g_queue_push_tail(&st->done, r);
+				return 0;
+			}
+			/* A busy device: the answer completes later (unless discarded). */
+			st->flying = g_list_append(st->flying, r);
+			complete_later(st, r, delay_ms);
 			return 0;
 		}
 	}
@@ -311,68 +250,6 @@ static int discard_urb(struct usbfs_client *st, UMockdevIoctlData *arg)
 		return 0;
 	}
 	return -EINVAL;
-}
-
-/* ---- synchronous CONTROL ioctl -------------------------------------------- */
-
-static gboolean control_timeout_cb(gpointer data)
-{
-	umockdev_ioctl_client_complete(data, -1, ETIMEDOUT);
-	return G_SOURCE_REMOVE;
-}
-
-/* Returns TRUE when it completed the client itself (or will, later). */
-static int sync_control(struct vdev_usbfs *u, UMockdevIoctlClient *client, UMockdevIoctlData *arg,
-			bool *deferred)
-{
-	struct usbdevfs_ctrltransfer *c;
-	UMockdevIoctlData *ct, *dd = NULL;
-	GError *error = NULL;
-	uint8_t setup[8];
-	int res;
-
-	if (u->gone)
-		return -ENODEV;
-	ct = umockdev_ioctl_data_resolve(arg, 0, sizeof(*c), &error);
-	if (!ct) {
-		g_clear_error(&error);
-		return -EFAULT;
-	}
-	c = (struct usbdevfs_ctrltransfer *)ct->data;
-	if (c->wLength) {
-		dd = umockdev_ioctl_data_resolve(ct, offsetof(struct usbdevfs_ctrltransfer, data),
-						 c->wLength, &error);
-		if (!dd) {
-			g_clear_error(&error);
-			g_object_unref(ct);
-			return -EFAULT;
-		}
-	}
-	setup[0] = c->bRequestType;
-	setup[1] = c->bRequest;
-	setup[2] = (uint8_t)c->wValue;
-	setup[3] = (uint8_t)(c->wValue >> 8);
-	setup[4] = (uint8_t)c->wIndex;
-	setup[5] = (uint8_t)(c->wIndex >> 8);
-	setup[6] = (uint8_t)c->wLength;
-	setup[7] = (uint8_t)(c->wLength >> 8);
-	res = control_transfer(u, setup, dd ? dd->data : NULL, c->wLength);
-	if (res == -ETIMEDOUT) {
-		/* The kernel waits `timeout` ms (0: forever), then ETIMEDOUT. */
-		if (c->timeout) {
-			GSource *src = g_timeout_source_new(c->timeout);
-
-			g_source_set_callback(src, control_timeout_cb, g_object_ref(client),
-					      g_object_unref);
-			g_source_attach(src, g_main_context_get_thread_default());
-			g_source_unref(src);
-		}
-		*deferred = true;
-	}
-	if (dd)
-		g_object_unref(dd);
-	g_object_unref(ct);
-	return res;
 }
 
 /* ---- the ioctl dispatcher --------------------------------------------------- */
@@ -432,7 +309,7 @@ static long dispatch(struct vdev_usbfs *u, UMockdevIoctlClient *client, bool *de
 	case (unsigned int)USBDEVFS_SUBMITURB:
 		return submit_urb(u, st, arg);
 	case (unsigned int)USBDEVFS_CONTROL:
-		return sync_control(u, client, arg, deferred);
+		return vdev_usbfs_sync_control(u, client, arg, deferred);
 	case (unsigned int)USBDEVFS_GET_CAPABILITIES: {
 		UMockdevIoctlData *d = umockdev_ioctl_data_resolve(arg, 0, sizeof(uint32_t), &error);
 		uint32_t caps = USBDEVFS_CAP_ZERO_PACKET | USBDEVFS_CAP_BULK_CONTINUATION |
