@@ -377,6 +377,39 @@ static void test_flag_and_padding_warnings(void **state)
 	free(f);
 }
 
+static void test_extension_warnings(void **state)
+{
+	(void)state;
+	/* Five dependencies (two in the prefix, three as extensions). */
+	uint8_t ext[3 * 12 + 4], *p = ext;
+	for (int i = 0; i < 3; i++) {
+		p = modbuild_tlv(p, BD_MODFILE_EXT_DEPENDENCY, 12);
+		memcpy(p, "\x04\x01\x01\x00\x00\x00\x00\x00", 8);
+		p += 8;
+	}
+	modbuild_tlv(p, BD_MODFILE_EXT_END, 4);
+	struct modbuild b = boron_user;
+	b.flags = BD_MODFILE_F_PREFIX_EXTENSIONS;
+	b.dep_func[1] = 2;
+	b.dep_version[1] = 1;
+	b.prefix_ext = ext;
+	b.prefix_ext_len = sizeof ext;
+	struct checked *c = check_built(&b, 13, NULL);
+	expect_ok(c);
+	assert_true(has_warning(&c->r, "1 more dependencies than blinkdoc checks"));
+	assert_int_equal(c->r.ndeps, BD_MODULE_DEPS_MAX);
+	/* Suffix extensions that cannot be read. */
+	uint8_t bad[8];
+	modbuild_tlv(bad, BD_MODFILE_EXT_PRODUCT_DATA, 400);
+	memset(bad + 4, 0, 4);
+	struct modbuild s = boron_user;
+	s.suffix_ext = bad;
+	s.suffix_ext_len = sizeof bad;
+	c = check_built(&s, 13, NULL);
+	expect_ok(c);
+	assert_true(has_warning(&c->r, "some module suffix extensions could not be read"));
+}
+
 static void test_radio_stack_drop_module_info(void **state)
 {
 	(void)state;
@@ -463,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_p2_grows_down),
 		cmocka_unit_test(test_dependency_warnings),
 		cmocka_unit_test(test_flag_and_padding_warnings),
+		cmocka_unit_test(test_extension_warnings),
 		cmocka_unit_test(test_radio_stack_drop_module_info),
 		cmocka_unit_test(test_other_platforms_ok),
 		cmocka_unit_test(test_bad_device_data),
