@@ -299,6 +299,10 @@ struct vdev_tty *vdev_tty_new(struct vdev_core *core, struct vdev_device *dev, c
 		tcsetattr(m, TCSANOW, &tio);
 	}
 	fcntl(m, F_SETFL, fcntl(m, F_GETFL) | O_NONBLOCK);
+	/* Children (bd-vrun's command, bd-vhold) must not keep the pty alive:
+	 * closing the master is how the port hangs up. */
+	fcntl(m, F_SETFD, FD_CLOEXEC);
+	fcntl(s, F_SETFD, FD_CLOEXEC);
 
 	t = g_new0(struct vdev_tty, 1);
 	g_atomic_ref_count_init(&t->rc);
