@@ -7,8 +7,8 @@
 
 #include "vtest.h"
 
-#define QUIET_MS 60
-#define REPLY_MS 1000
+#define QUIET_MS 80
+#define REPLY_MS 3000
 #define SILENCE_MS 200
 
 /* One command, the whole reply. */

@@ -106,10 +106,10 @@ static void two_devices_at_once(void **state)
 	pa = vtest_open(a);
 	pb = vtest_open(b);
 	snprintf(want, sizeof(want), "Device ID: %s\r\n", vdev_device_id(b));
-	assert_true(vtest_exchange(pb, "i", buf, sizeof(buf), 60, 1000) > 0);
+	assert_true(vtest_exchange(pb, "i", buf, sizeof(buf), 80, 3000) > 0);
 	assert_true(strncmp(buf, want, strlen(want)) == 0);
 	snprintf(want, sizeof(want), "Device ID: %s\r\n", vdev_device_id(a));
-	assert_true(vtest_exchange(pa, "i", buf, sizeof(buf), 60, 1000) > 0);
+	assert_true(vtest_exchange(pa, "i", buf, sizeof(buf), 80, 3000) > 0);
 	assert_true(strncmp(buf, want, strlen(want)) == 0);
 	sp_close(pa);
 	sp_close(pb);
@@ -197,7 +197,7 @@ static void unplug_hangs_up_and_plug_returns(void **state)
 	assert_true(port_listed("/dev/ttyACM0"));
 	assert_int_equal(vdev_device_enumerations(dev), 2);
 	p = vtest_open(dev);
-	assert_true(vtest_exchange(p, "v", buf, sizeof(buf), 60, 1000) > 0);
+	assert_true(vtest_exchange(p, "v", buf, sizeof(buf), 80, 3000) > 0);
 	sp_close(p);
 	sp_free_port(p);
 }

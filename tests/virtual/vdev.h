@@ -12,7 +12,7 @@
  * errno value on failure.  Strings passed in are copied.  Every function on a
  * device is thread-safe.  Functions marked "hook-safe" never block and may be
  * called from inside a USB model callback (struct vdev_usb_model); all others
- * may block up to the time they state and must not be.
+ * may block (for at most the time they state) and must not be called there.
  *
  * Lifetime: vdev_bed_free() may only be called when no client has a device
  * node of the bed open any more (close ports, libusb_close/libusb_exit first);
@@ -193,11 +193,10 @@ struct vdev_wifi_creds {
 /* Last credentials entered; -ENOENT when none. */
 int vdev_device_wifi_creds(struct vdev_device *dev, struct vdev_wifi_creds *out);
 
-/* Waits until the device is present (or absent) and, when mode >= 0, in that
- * mode.  Returns 0, or -ETIMEDOUT after timeout_ms. */
-int vdev_device_wait(struct vdev_device *dev, bool present, int mode, unsigned timeout_ms);
-
 /* -- control -- */
+/* Waits until the device is present (or absent) and, when mode >= 0, in that
+ * mode.  Returns 0, or -ETIMEDOUT after timeout_ms.  Not hook-safe. */
+int vdev_device_wait(struct vdev_device *dev, bool present, int mode, unsigned timeout_ms);
 /* Replaces the faults; takes effect for the next reply (hook-safe). */
 void vdev_device_set_faults(struct vdev_device *dev, const struct vdev_faults *f);
 /* Unplugs the cable now: remove uevents, nodes gone; pending reset cancelled.
