@@ -150,7 +150,8 @@ enum report_status report_emit(const struct session *s, const struct report_sink
 			free(cause);
 			cause = render_dup(s, &cur->text);
 		}
-		const char *next = cur->next.n ? cur->next.e[cur->next.n - 1].target_id : NULL;
+		const struct kb_node *nn = session_next_of(s, &cur->next);
+		const char *next = nn ? nn->id : NULL;
 		struct report_conclusion c = {cur->id, kb_outcome_name(cur->outcome),
 					      title ? title : "", cause ? cause : "",
 					      (const char *const *)ec.fix, ec.nfix, next};

@@ -212,6 +212,22 @@ static void render_instruction_depth(const struct session *s, const struct kb_no
 	render_steps_depth(s, &n->steps, cb, ctx, depth);
 }
 
+/* A step that is nothing but a list placeholder ("{sos.fix}") becomes one
+ * step per item rather than one step full of bullets. */
+static bool render_list_step(const struct session *s, const char *tmpl,
+			     void (*cb)(void *, const char *), void *ctx)
+{
+	size_t n = strlen(tmpl);
+	if (n < 3 || tmpl[0] != '{' || tmpl[n - 1] != '}' || strchr(tmpl + 1, '{'))
+		return false;
+	const struct fact_value *v = lookup_name((void *)s, tmpl + 1, n - 2);
+	if (!v || v->type != FV_LIST)
+		return false;
+	for (size_t i = 0; i < v->nlist; i++)
+		cb(ctx, v->list[i]);
+	return true;
+}
+
 static void render_steps_depth(const struct session *s, const struct kb_steps *st,
 			       void (*cb)(void *, const char *), void *ctx, int depth)
 {
@@ -224,8 +240,11 @@ static void render_steps_depth(const struct session *s, const struct kb_steps *s
 				render_instruction_depth(s, step->proc, cb, ctx, depth + 1);
 			continue;
 		}
+		const char *tmpl = kb_text_pick(&step->text, get_fact, (void *)s);
+		if (!tmpl || render_list_step(s, tmpl, cb, ctx))
+			continue;
 		struct strbuf sb = STRBUF_INIT;
-		session_render(s, &step->text, &sb);
+		text_render(&sb, tmpl, lookup_name, (void *)s);
 		if (sb.len)
 			cb(ctx, strbuf_str(&sb));
 		strbuf_free(&sb);
@@ -377,6 +396,18 @@ static void stuck(struct session *s, const struct kb_node *n, const char *fmt, .
 	va_start(ap, fmt);
 	vsnprintf(s->stuck, sizeof s->stuck, fmt, ap);
 	va_end(ap);
+}
+
+const struct kb_node *session_next_of(const struct session *s, const struct kb_next *nx)
+{
+	for (size_t i = 0; i < nx->n; i++) {
+		enum tri t = nx->e[i].when ? expr_eval(nx->e[i].when, get_fact, (void *)s) : TRI_TRUE;
+		if (t == TRI_UNKNOWN)
+			return NULL;
+		if (t == TRI_TRUE)
+			return nx->e[i].target;
+	}
+	return NULL;
 }
 
 /* Follows a (possibly conditional) next; NULL means stuck (reason set). */

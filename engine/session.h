@@ -108,6 +108,10 @@ const struct session_step *session_path_at(const struct session *s, size_t i);
 size_t session_visible_options(const struct session *s, const struct kb_node *n,
 			       const struct kb_option **out, size_t max);
 
+/* Where a (possibly conditional) next leads with the current facts, or NULL
+ * when it depends on an unknown fact or leads nowhere.  No side effects. */
+const struct kb_node *session_next_of(const struct session *s, const struct kb_next *nx);
+
 /* Checks that value is a valid answer for node n on this device; err says why
  * not and lists the valid values. */
 int session_validate_answer(const struct session *s, const struct kb_node *n, const char *value,

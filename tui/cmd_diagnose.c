@@ -29,6 +29,8 @@ static const char diagnose_usage[] =
 	"  --color2 COLOR    the second colour of an alternating pattern\n"
 	"  --answer NODE=VALUE  answer a question in advance (repeatable); the question\n"
 	"                    ids and values are printed when a question is reached\n"
+	"  --start NODE      start the walk at this node instead of the LED questions\n"
+	"                    (a conclusion names it when there is more to try)\n"
 	"  --json            print one JSON object (see README: diagnose JSON)\n"
 	"  -v                also print the transcript\n"
 	"\n"
@@ -64,7 +66,7 @@ static void list_patterns(FILE *f, const struct kb *kb)
 }
 
 struct diag_args {
-	const char *device, *color, *pattern, *color2, *count;
+	const char *device, *color, *pattern, *color2, *count, *start;
 	const char **answers;
 	size_t nanswers;
 	bool json;
@@ -77,7 +79,7 @@ static int parse_args(int argc, char **argv, struct diag_args *a)
 		{"device", required_argument, NULL, 'd'}, {"color", required_argument, NULL, 'c'},
 		{"colour", required_argument, NULL, 'c'}, {"pattern", required_argument, NULL, 'p'},
 		{"count", required_argument, NULL, 'n'}, {"color2", required_argument, NULL, '2'},
-		{"colour2", required_argument, NULL, '2'}, {"answer", required_argument, NULL, 'a'},
+		{"colour2", required_argument, NULL, '2'}, {"answer", required_argument, NULL, 'a'}, {"start", required_argument, NULL, 's'},
 		{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
 		{"verbose", no_argument, NULL, 'v'}, {NULL, 0, NULL, 0}};
 	a->answers = calloc((size_t)argc + 1, sizeof *a->answers);
@@ -94,6 +96,7 @@ static int parse_args(int argc, char **argv, struct diag_args *a)
 		case 'n': a->count = optarg; break;
 		case '2': a->color2 = optarg; break;
 		case 'a': a->answers[a->nanswers++] = optarg; break;
+		case 's': a->start = optarg; break;
 		case 'j': a->json = true; break;
 		case 'v': a->verbose++; break;
 		case 'h': fputs(diagnose_usage, stdout); return -1;
@@ -254,7 +257,13 @@ static int run(struct kb *kb, struct diag_args *a)
 			goto out;
 		}
 	}
-	if (session_start(s, NULL, &err) < 0) {
+	if (a->start && !kb_node_find(kb, a->start)) {
+		const char *sug = kb_node_suggest(kb, a->start);
+		rc = cli_usage_error("diagnose", "--start: no node \"%s\"%s%s%s", a->start,
+				     sug ? " (did you mean \"" : "", sug ? sug : "", sug ? "\"?)" : "");
+		goto out;
+	}
+	if (session_start(s, a->start, &err) < 0) {
 		cli_print_error(&err);
 		rc = BD_EXIT_PROBLEM;
 		goto out;

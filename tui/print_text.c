@@ -1,3 +1,5 @@
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -26,6 +28,8 @@ static void t_explanation(void *ctx, const char *text)
 	struct text_printer *p = ctx;
 	if (!text[0])
 		return;
+	free(p->explanation);
+	p->explanation = strdup(text);
 	fputc('\n', p->f);
 	cli_wrap(p->f, text, p->width, "", "");
 }
@@ -45,7 +49,7 @@ static void t_question(void *ctx, const struct report_question *q)
 	struct text_printer *p = ctx;
 	fprintf(p->f, "\nNext question [%s]:\n", q->id);
 	cli_wrap(p->f, q->title, p->width, "  ", "  ");
-	if (q->text[0])
+	if (q->text[0] && !(p->explanation && !strcmp(p->explanation, q->text)))
 		cli_wrap(p->f, q->text, p->width, "  ", "  ");
 	if (q->action)
 		fprintf(p->f, "  (blinkdoc can do this step: %s)\n", q->action);
@@ -73,8 +77,8 @@ static void t_conclusion(void *ctx, const struct report_conclusion *c)
 	if (c->cause[0])
 		cli_wrap(p->f, c->cause, p->width, "  ", "  ");
 	if (c->next)
-		fprintf(p->f, "  If this did not help, continue with: blinkdoc diagnose ... "
-			      "(node %s)\n", c->next);
+		fprintf(p->f, "\nIf this did not help, go on with:\n  blinkdoc diagnose --device %s "
+			      "--start %s\n", p->dev ? p->dev->id : "NAME", c->next);
 }
 
 static void t_stuck(void *ctx, const char *reason)
@@ -97,6 +101,8 @@ static void t_end(void *ctx, enum report_status status)
 {
 	struct text_printer *p = ctx;
 	(void)status;
+	free(p->explanation);
+	p->explanation = NULL;
 	fflush(p->f);
 }
 

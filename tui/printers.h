@@ -15,6 +15,7 @@ struct text_printer {
 	int nsteps;
 	const struct kb_device *dev;
 	bool transcript; /* also print the transcript (-v) */
+	char *explanation; /* printed once; a question repeating it skips it */
 };
 void text_printer_init(struct text_printer *p, FILE *f, bool transcript);
 struct report_sink text_printer_sink(struct text_printer *p);

@@ -266,11 +266,12 @@ static void test_sos_facts_are_device_specific(void **state)
 	fix = session_fact(s, "sos.fix");
 	assert_int_equal(fix->nlist, 1);
 	assert_string_equal(fix->list[0], "Do a factory reset with MODE.");
-	/* The conclusion's fix renders the list fact as bullet lines. */
+	/* A step that is only a list placeholder becomes one step per item. */
 	struct steps st = {0};
 	session_render_steps(s, &session_current(s)->fix, collect, &st);
 	assert_int_equal(st.n, 2);
-	assert_string_equal(st.text[1], "- A bad pointer.");
+	assert_string_equal(st.text[0], "Causes:");
+	assert_string_equal(st.text[1], "A bad pointer.");
 	session_free(s);
 
 	/* Number answers are checked against the input range. */
