@@ -91,6 +91,8 @@ static gpointer loop_thread(gpointer data)
 	return NULL;
 }
 
+#define RUN_DEADLINE_US (10 * G_USEC_PER_SEC)
+
 struct run_call {
 	void (*fn)(void *arg);
 	void *arg;
@@ -123,8 +125,14 @@ void vdev_bed_run(struct vdev_bed *bed, void (*fn)(void *arg), void *arg)
 	g_cond_init(&r.c);
 	g_main_context_invoke(bed->ctx, run_cb, &r);
 	g_mutex_lock(&r.m);
-	while (!r.done)
-		g_cond_wait(&r.c, &r.m);
+	while (!r.done) {
+		/* Everything the loop runs is short; a stuck loop is a bug, and a
+		 * clear abort beats a test hanging until CTest kills it. */
+		if (!g_cond_wait_until(&r.c, &r.m, g_get_monotonic_time() + RUN_DEADLINE_US) &&
+		    !r.done)
+			g_error("vdev: the bed's loop thread did not respond within %d s",
+				(int)(RUN_DEADLINE_US / G_USEC_PER_SEC));
+	}
 	g_mutex_unlock(&r.m);
 	g_mutex_clear(&r.m);
 	g_cond_clear(&r.c);

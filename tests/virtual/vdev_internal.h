@@ -59,7 +59,7 @@ struct vdev_bed {
 };
 
 /* Runs fn(arg) on the loop thread and waits for it (directly when called
- * on the loop thread). */
+ * on the loop thread); aborts if the loop does not get to it within 10 s. */
 void vdev_bed_run(struct vdev_bed *bed, void (*fn)(void *arg), void *arg);
 /* Adds a timer on the loop; returns its id (for vdev_bed_cancel). */
 guint vdev_bed_timeout(struct vdev_bed *bed, unsigned ms, GSourceFunc fn, void *data);
