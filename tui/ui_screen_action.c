@@ -1,0 +1,258 @@
+/* ui_screen_action.c - action nodes: what blinkdoc would do, asked before
+ * it touches the device; live progress while it runs (bar with ETA, time
+ * limit, the LED the person should see meanwhile, transport log); and when
+ * it cannot, why, with the manual way. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "ui_app.h"
+
+#define LOG_LINES 4
+
+static const struct {
+	const char *action, *words;
+} action_words[] = {
+	{"list-devices", "look for Particle devices on USB and serial"},
+	{"identify", "read the device ID, platform and Device OS version (and the SIM's ICCID on "
+		     "cellular devices)"},
+	{"inspect", "read the firmware module table and check every module"},
+	{"mac", "read the Wi-Fi MAC address"},
+	{"enter-dfu", "put the device in DFU mode (blinking yellow)"},
+	{"enter-listening", "put the device in listening mode (blinking dark blue)"},
+	{"enter-safe-mode", "restart the device in safe mode (breathing magenta)"},
+	{"exit-listening", "take the device out of listening mode"},
+	{"reset", "restart the device"},
+	{"flash", "write a firmware file to the device and check it"},
+	{"backup", "save the app that is on the device to a file"},
+};
+
+static const char *words_for(const char *action)
+{
+	for (size_t i = 0; i < sizeof action_words / sizeof action_words[0]; i++)
+		if (!strcmp(action_words[i].action, action))
+			return action_words[i].words;
+	return action;
+}
+
+static void sync_state(struct ui_app *a, const struct kb_node *n)
+{
+	if (a->act_node != n && !a->w.running) {
+		if (a->act == ACT_RESULT)
+			action_outcome_free(&a->w.out);
+		a->act = ACT_OFFER;
+		a->act_node = n;
+	}
+}
+
+static bool reachable(const struct ui_app *a)
+{
+	return a->t && !a->no_transports[0];
+}
+
+/* "Time limit 0:25", the device acted on, the expected LED. */
+static int facts_block(struct ui_app *a, struct ui_canvas *cv, const struct kb_node *n, int y,
+		       struct ui_area r)
+{
+	int y0 = y;
+	char buf[400], lim[16];
+	ui_fmt_duration(lim, sizeof lim, actions_deadline_ms(n->action));
+	if (a->env.have_dev)
+		snprintf(buf, sizeof buf, "Device: %s %s. Time limit: %s.", a->dev ? a->dev->name : "",
+			 a->env.dev.device_id[0] ? a->env.dev.device_id : a->env.dev.port, lim);
+	else
+		snprintf(buf, sizeof buf, "Device: the %s connected to this computer. Time limit: %s.",
+			 a->dev ? a->dev->name : "device", lim);
+	y += cv_wrap(cv, y, r.x, r.w, 2, 0, buf, UI_NORMAL);
+	char *expect = ui_render(a, &n->expect);
+	if (*expect) {
+		snprintf(buf, sizeof buf, "Your LED meanwhile: %s", expect);
+		y += cv_wrap(cv, y, r.x, r.w, 3, 0, buf, UI_TITLE);
+	}
+	free(expect);
+	return y - y0;
+}
+
+static void offer_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb_node *n,
+		       struct ui_area r)
+{
+	int y = r.y;
+	char *text = ui_render(a, &n->text);
+	if (*text)
+		y += cv_wrap(cv, y, r.x, r.w, 4, 0, text, UI_NORMAL) + 1;
+	free(text);
+	char buf[1200];
+	snprintf(buf, sizeof buf, "blinkdoc can %s for you.%s", words_for(n->action),
+		 n->consent ? " This changes the device, so it runs only when you say so." : "");
+	y += cv_wrap(cv, y, r.x, r.w, 3, 0, buf, UI_NORMAL);
+	y += facts_block(a, cv, n, y, r) + 1;
+	struct ui_list *l = &a->list[SCR_NODE];
+	if (!reachable(a)) {
+		snprintf(buf, sizeof buf, "Not possible here: %s. You can do it by hand; the next "
+					  "screen shows how.", a->no_transports);
+		y += cv_wrap(cv, y, r.x, r.w, 3, 0, buf, UI_WARN) + 1;
+		l->focus = 0;
+		ui_row(a, cv, y, r.x, r.w, true, 0, "Continue the manual way", UI_NORMAL);
+		return;
+	}
+	ui_list_fix(l, 2, 2);
+	ui_row(a, cv, y, r.x, r.w, l->focus == 0, 0, "Run it now", UI_NORMAL);
+	ui_row(a, cv, y + 1, r.x, r.w, l->focus == 1, 1, "Do it by hand instead", UI_NORMAL);
+}
+
+static void running_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb_node *n,
+			 struct ui_area r)
+{
+	struct ui_worker *w = &a->w;
+	int64_t elapsed = bd_now_ms() - w->started_ms;
+	static const char spin[] = "|/-\\";
+	int y = r.y;
+	char buf[1200], e[16], lim[16], left[16];
+	pthread_mutex_lock(&w->mu);
+	uint64_t done = w->pdone, total = w->ptotal;
+	char phase[32];
+	snprintf(phase, sizeof phase, "%s", w->phase);
+	char log[LOG_LINES][200];
+	size_t nlog = w->nlog, first = nlog > LOG_LINES ? nlog - LOG_LINES : 0;
+	for (size_t i = first; i < nlog; i++)
+		snprintf(log[i - first], sizeof log[0], "%s", w->log[i % UI_LOG_KEEP]);
+	int64_t since = w->progress_ms ? bd_now_ms() - w->progress_ms : 0;
+	pthread_mutex_unlock(&w->mu);
+	snprintf(buf, sizeof buf, "%c Working: %s...", spin[(elapsed / UI_TICK_MS) % 4],
+		 words_for(n->action));
+	y += cv_wrap(cv, y, r.x, r.w, 2, 0, buf, UI_TITLE) + 1;
+	if (total) {
+		char bar[400];
+		ui_progress_bar(bar, sizeof bar, r.w > 60 ? 40 : r.w - 20, done, total, a->ascii);
+		int64_t eta = ui_eta_ms(done, total, since);
+		char etas[48] = "";
+		if (eta >= 0) {
+			char d[16];
+			ui_fmt_duration(d, sizeof d, eta);
+			snprintf(etas, sizeof etas, "  about %s left", d);
+		}
+		snprintf(buf, sizeof buf, "%s %3d%%  %s%s", bar,
+			 (int)(100.0 * (double)(done > total ? total : done) / (double)total), phase,
+			 etas);
+		cv_put_clip(cv, y++, r.x, r.w, buf, UI_NORMAL);
+	}
+	ui_fmt_duration(e, sizeof e, elapsed);
+	ui_fmt_duration(lim, sizeof lim, w->deadline_ms);
+	ui_fmt_duration(left, sizeof left, w->deadline_ms - elapsed);
+	snprintf(buf, sizeof buf, "Elapsed %s of at most %s (%s left).", e, lim, left);
+	cv_put_clip(cv, y++, r.x, r.w, buf, UI_NORMAL);
+	char *expect = ui_render(a, &n->expect);
+	if (*expect) {
+		snprintf(buf, sizeof buf, "Your LED meanwhile: %s", expect);
+		y += 1 + cv_wrap(cv, y + 1, r.x, r.w, 3, 0, buf, UI_TITLE);
+	}
+	free(expect);
+	y++;
+	for (size_t i = 0; i < nlog - first; i++)
+		cv_put_clip(cv, y++, r.x + 2, r.w - 2, log[i], UI_DIM);
+	cv_put(cv, r.y + r.h - 1, r.x, r.w, w->cancel ? "Stopping..." : "q stops it (asks first).",
+	       UI_DIM);
+	cv_cursor(cv, r.y, r.x);
+}
+
+static void result_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb_node *n,
+			struct ui_area r)
+{
+	const struct action_outcome *o = &a->w.out;
+	bool manual = !strcmp(o->result, "unavailable");
+	char buf[1800];
+	snprintf(buf, sizeof buf, "blinkdoc could not %s: %s", words_for(n->action),
+		 o->detail[0] ? o->detail : bd_strerror(o->code));
+	int y = r.y + cv_wrap(cv, r.y, r.x, r.w, 6, 0, buf, UI_WARN) + 1;
+	y += cv_wrap(cv, y, r.x, r.w, 2, 0,
+		     manual ? "You can do it by hand; the next screen shows how."
+			    : "Continue to see what that means, or try again.",
+		     UI_NORMAL) + 1;
+	struct ui_list *l = &a->list[SCR_NODE];
+	ui_list_fix(l, 2, 2);
+	ui_row(a, cv, y, r.x, r.w, l->focus == 0, 0, manual ? "Continue the manual way" : "Continue",
+	       UI_NORMAL);
+	ui_row(a, cv, y + 1, r.x, r.w, l->focus == 1, 1, "Try again", UI_NORMAL);
+}
+
+void ui_action_draw(struct ui_app *a, struct ui_canvas *cv, struct ui_area r)
+{
+	const struct kb_node *n = session_current(a->s);
+	sync_state(a, n);
+	if (a->w.running)
+		running_draw(a, cv, n, r);
+	else if (a->act == ACT_RESULT)
+		result_draw(a, cv, n, r);
+	else
+		offer_draw(a, cv, n, r);
+}
+
+static int record(struct ui_app *a, const char *result, const struct session_fact_set *facts,
+		  size_t nfacts, const char *detail)
+{
+	struct bd_error err = {0};
+	if (session_action_result(a->s, result, facts, nfacts, detail, &err) < 0) {
+		ui_message(a, UI_ERR, "%s", err.msg);
+		return UI_REDRAW;
+	}
+	a->list[SCR_NODE] = (struct ui_list){0, 0};
+	return UI_REDRAW | UI_SAVE;
+}
+
+static int start(struct ui_app *a, const struct kb_node *n)
+{
+	if (ui_worker_start(a, n) < 0) {
+		ui_message(a, UI_ERR, "Could not start the action.");
+		return UI_REDRAW;
+	}
+	a->act = ACT_RUNNING;
+	return UI_REDRAW;
+}
+
+int ui_action_key(struct ui_app *a, enum ui_cmd cmd)
+{
+	const struct kb_node *n = session_current(a->s);
+	sync_state(a, n);
+	struct ui_list *l = &a->list[SCR_NODE];
+	if (a->w.running) {
+		if (cmd == CMD_BACK) {
+			a->confirm = CONFIRM_BACK_ACTION;
+			return UI_REDRAW;
+		}
+		return 0;
+	}
+	if (a->act == ACT_RESULT) {
+		if (cmd == CMD_BACK) {
+			action_outcome_free(&a->w.out);
+			a->act = ACT_OFFER;
+			return UI_REDRAW;
+		}
+		if (cmd != CMD_SELECT)
+			return ui_list_key(l, cmd, 2, 1);
+		struct action_outcome o = a->w.out;
+		a->act = ACT_OFFER;
+		if (l->focus == 1) {
+			action_outcome_free(&a->w.out);
+			return start(a, n);
+		}
+		int fl = record(a, o.result, o.facts, o.nfacts, o.detail);
+		action_outcome_free(&a->w.out);
+		return fl;
+	}
+	if (cmd == CMD_BACK)
+		return ui_session_back(a);
+	if (!reachable(a)) {
+		if (cmd != CMD_SELECT)
+			return 0;
+		char detail[1200];
+		snprintf(detail, sizeof detail, "not possible here: %s", a->no_transports);
+		return record(a, "unavailable", NULL, 0, detail);
+	}
+	if (cmd != CMD_SELECT)
+		return ui_list_key(l, cmd, 2, 1);
+	if (l->focus == 0)
+		return start(a, n);
+	return record(a, "unavailable", NULL, 0, "the person chose to do it by hand");
+}
