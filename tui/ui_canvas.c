@@ -396,6 +396,8 @@ static int wrap_para(const char *s, const char *end, int width, bool ascii,
 			if (cp == ' ')
 				brk = before;
 		}
+		if (q < end && *q == ' ')
+			brk = q; /* the line is full exactly at a space */
 		if (q >= end) {
 			emit(line, ctx, s, end, first ? 0 : indent);
 			lines++;

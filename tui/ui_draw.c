@@ -163,10 +163,10 @@ const char *ui_how_words(enum session_how how)
 {
 	switch (how) {
 	case HOW_USER: return "your answer";
-	case HOW_PRESET: return "answered in advance";
-	case HOW_FACT: return "from what you reported";
-	case HOW_ONLY_OPTION: return "the only choice for this device";
-	case HOW_ACTION: return "result of the action";
+	case HOW_PRESET: return "given in advance";
+	case HOW_FACT: return "you reported it";
+	case HOW_ONLY_OPTION: return "only choice here";
+	case HOW_ACTION: return "action result";
 	case HOW_AUTO: return "passed by blinkdoc";
 	case HOW_NONE: break;
 	}

@@ -63,7 +63,7 @@ static int facts_block(struct ui_app *a, struct ui_canvas *cv, const struct kb_n
 		snprintf(buf, sizeof buf, "Device: %s %s. Time limit: %s.", a->dev ? a->dev->name : "",
 			 a->env.dev.device_id[0] ? a->env.dev.device_id : a->env.dev.port, lim);
 	else
-		snprintf(buf, sizeof buf, "Device: the %s connected to this computer. Time limit: %s.",
+		snprintf(buf, sizeof buf, "Device: your %s. Time limit: %s.",
 			 a->dev ? a->dev->name : "device", lim);
 	y += cv_wrap(cv, y, r.x, r.w, 2, 0, buf, UI_NORMAL);
 	char *expect = ui_render(a, &n->expect);

@@ -233,8 +233,8 @@ static int device_key(struct ui_app *a, enum ui_cmd cmd, int key)
 			return UI_REDRAW;
 		case CMD_SELECT:
 			a->searching = false;
-			if (nt == 1)
-				return choose(a, nc);
+			if (nt > 0)
+				return choose(a, l->focus);
 			return UI_REDRAW;
 		default:
 			break;

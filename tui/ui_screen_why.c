@@ -70,18 +70,18 @@ static void why_draw(struct ui_app *a, struct ui_canvas *cv)
 	struct ui_list *l = &a->list[SCR_WHY];
 	int rows = r.y + r.h - y;
 	ui_list_fix(l, n, rows);
-	int tw = r.w * 45 / 100;
+	int tw = r.w * 40 / 100;
 	for (int i = 0; i < rows && l->top + i < n; i++) {
 		int idx = l->top + i;
 		struct strbuf left = STRBUF_INIT, right = STRBUF_INIT;
 		if (idx == 0) {
 			strbuf_puts(&left, "Device");
 			strbuf_printf(&right, "%s  (%s)", a->dev ? a->dev->name : "?",
-				      a->env.have_dev ? "found on this computer" : "you chose it");
+				      a->env.have_dev ? "found connected" : "you chose it");
 		} else if (idx == 1) {
 			strbuf_puts(&left, "The LED");
 			led_words(a, &right);
-			strbuf_puts(&right, "  (what you reported)");
+			strbuf_puts(&right, "  (you reported it)");
 		} else {
 			const struct session_step *st = steps[idx - 2];
 			char *t = ui_render(a, &st->node->title);
@@ -241,16 +241,26 @@ struct help_ctx {
 	int y, x, w, skip, seen, bottom, kw;
 };
 
+/* Lines one command takes: its keys on a line of their own when they do
+ * not fit the key column. */
+static int help_lines(struct help_ctx *h, const char *keys, const char *help)
+{
+	return ui_wrap_count(help, h->w - h->kw, h->a->ascii) +
+	       (ui_text_width(keys, h->a->ascii) > h->kw - 1);
+}
+
 static void help_line(void *ctx, const char *keys, const char *help)
 {
 	struct help_ctx *h = ctx;
-	int lines = ui_wrap_count(help, h->w - h->kw, h->a->ascii);
+	bool own = ui_text_width(keys, h->a->ascii) > h->kw - 1;
+	int lines = help_lines(h, keys, help);
 	for (int i = 0; i < lines; i++, h->seen++) {
 		if (h->seen < h->skip || h->y >= h->bottom)
 			continue;
 		if (i == 0)
-			cv_put_clip(h->cv, h->y, h->x, h->kw - 1, keys, UI_KEY);
-		cv_wrap(h->cv, h->y, h->x + h->kw, h->w - h->kw, 1, i, help, UI_NORMAL);
+			cv_put_clip(h->cv, h->y, h->x, own ? h->w : h->kw - 1, keys, UI_KEY);
+		if (!own || i > 0)
+			cv_wrap(h->cv, h->y, h->x + h->kw, h->w - h->kw, 1, i - own, help, UI_NORMAL);
 		h->y++;
 	}
 }
@@ -258,8 +268,7 @@ static void help_line(void *ctx, const char *keys, const char *help)
 static void help_count(void *ctx, const char *keys, const char *help)
 {
 	struct help_ctx *h = ctx;
-	(void)keys;
-	h->seen += ui_wrap_count(help, h->w - h->kw, h->a->ascii);
+	h->seen += help_lines(h, keys, help);
 }
 
 static void help_draw(struct ui_app *a, struct ui_canvas *cv)
