@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,6 +426,7 @@ void kb_free(struct kb *kb)
 		free(f->doc);
 	}
 	free(kb->facts);
+	free(kb->fact_index);
 	for (size_t i = 0; i < kb->nfiles; i++) {
 		free(kb->files[i].path);
 		free(kb->files[i].text);
@@ -558,12 +560,45 @@ const struct kb_fact *kb_fact_at(const struct kb *kb, int id)
 	return id >= 0 && (size_t)id < kb->nfacts ? &kb->facts[id] : NULL;
 }
 
+/* FNV-1a: fact names are looked up for every placeholder and condition. */
+static size_t fact_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static bool fact_index_rebuild(struct kb *kb, size_t cap)
+{
+	int *idx = malloc(cap * sizeof *idx);
+	if (!idx)
+		return false;
+	for (size_t i = 0; i < cap; i++)
+		idx[i] = -1;
+	for (size_t i = 0; i < kb->nfacts; i++) {
+		size_t h = fact_hash(kb->facts[i].name) & (cap - 1);
+		while (idx[h] >= 0)
+			h = (h + 1) & (cap - 1);
+		idx[h] = (int)i;
+	}
+	free(kb->fact_index);
+	kb->fact_index = idx;
+	kb->fact_index_cap = cap;
+	return true;
+}
+
 int kb_fact_id(const struct kb *kb, const char *name)
 {
-	for (size_t i = 0; name && i < kb->nfacts; i++)
-		if (strcmp(kb->facts[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	if (!name || !kb->fact_index)
+		return -1;
+	for (size_t h = fact_hash(name) & (kb->fact_index_cap - 1);; h = (h + 1) & (kb->fact_index_cap - 1)) {
+		int id = kb->fact_index[h];
+		if (id < 0)
+			return -1;
+		if (strcmp(kb->facts[id].name, name) == 0)
+			return id;
+	}
 }
 
 int kb_fact_register(struct kb *kb, const char *name, enum fv_type type,
@@ -583,10 +618,28 @@ int kb_fact_register(struct kb *kb, const char *name, enum fv_type type,
 	struct kb_fact *f = &kb->facts[kb->nfacts];
 	memset(f, 0, sizeof *f);
 	f->name = strdup(name);
+	if (!f->name)
+		return -1;
 	f->type = type;
 	f->source = src;
 	f->file = -1;
-	return (int)kb->nfacts++;
+	kb->nfacts++;
+	size_t cap = kb->fact_index_cap ? kb->fact_index_cap : 128;
+	while (cap < 2 * kb->nfacts)
+		cap *= 2;
+	if (cap != kb->fact_index_cap || !kb->fact_index) {
+		if (!fact_index_rebuild(kb, cap)) {
+			kb->nfacts--;
+			free(f->name);
+			return -1;
+		}
+	} else {
+		size_t h = fact_hash(name) & (cap - 1);
+		while (kb->fact_index[h] >= 0)
+			h = (h + 1) & (cap - 1);
+		kb->fact_index[h] = (int)(kb->nfacts - 1);
+	}
+	return (int)(kb->nfacts - 1);
 }
 
 bool kb_fact_value_ok(const struct kb *kb, int id, const char *value)

@@ -22,6 +22,8 @@ struct kb {
 
 	struct kb_fact *facts;
 	size_t nfacts, capfacts;
+	int *fact_index;          /* open-addressing hash of fact names -> id, -1 empty */
+	size_t fact_index_cap;    /* power of two, at least twice nfacts */
 
 	struct kb_device *devices;
 	size_t ndevices;

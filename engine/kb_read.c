@@ -82,21 +82,20 @@ void rd_check_keys(struct rd *r, const cJSON *obj, const char *const *allowed)
 {
 	for (const cJSON *c = obj ? obj->child : NULL; c; c = c->next) {
 		bool ok = false;
+		for (size_t i = 0; allowed[i] && !ok; i++)
+			ok = strcmp(c->string, allowed[i]) == 0;
+		if (ok)
+			continue;
+		/* Only an unknown field pays for the suggestion. */
 		const char *best = NULL;
 		size_t bestd = (size_t)-1;
 		for (size_t i = 0; allowed[i]; i++) {
-			if (strcmp(c->string, allowed[i]) == 0) {
-				ok = true;
-				break;
-			}
 			size_t dist = kb_edit_distance(c->string, allowed[i]);
 			if (dist < bestd) {
 				bestd = dist;
 				best = allowed[i];
 			}
 		}
-		if (ok)
-			continue;
 		char hint[256];
 		if (best && bestd <= 3)
 			snprintf(hint, sizeof hint, "did you mean \"%s\"?", best);
