@@ -239,10 +239,11 @@ uint32_t ui_color_rgb(const struct kb *kb, const char *color);
 /* Draws the animation at time t_ms as a w-cell swatch. */
 void ui_swatch(struct ui_app *a, struct ui_canvas *cv, int y, int x, int w,
 	       const struct kb_anim *anim, int64_t t_ms);
-/* Draws one cycle as a text timeline (shade strip, plus a colour-letter
- * strip with a legend when more than one colour shows); returns rows used. */
+/* Draws one cycle as a text timeline (shade strip, wrapped over up to
+ * max_rows rows for long cycles, or one strip plus a colour-letter strip and
+ * a legend when more than one colour shows); returns rows used. */
 int ui_timeline(struct ui_app *a, struct ui_canvas *cv, int y, int x, int w,
-		const struct kb_anim *anim);
+		const struct kb_anim *anim, int max_rows);
 /* Fills buf with the timeline strip of width w (pure; for tests too). */
 void ui_timeline_text(const struct kb *kb, const struct kb_anim *anim, int w, bool ascii,
 		      char *shade, char *colors, size_t size, int64_t *cycle_ms);

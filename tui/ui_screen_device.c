@@ -217,6 +217,9 @@ static int device_key(struct ui_app *a, enum ui_cmd cmd, int key)
 	size_t fl = strlen(a->filter);
 	if (a->searching) {
 		switch (cmd) {
+		case CMD_SPACE:
+			key = ' ';
+			/* fall through */
 		case CMD_TEXT:
 			if (fl + 1 < sizeof a->filter) {
 				a->filter[fl] = (char)tolower(key);

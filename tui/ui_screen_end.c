@@ -37,8 +37,12 @@ struct numbered {
 static void numbered_cb(void *ctx, const char *step)
 {
 	struct numbered *nb = ctx;
+	size_t len = strlen(step);
+	/* Sub-items and headings ("Causes:") are not numbered. */
 	if (step[0] == '-' && step[1] == ' ')
 		strbuf_printf(nb->sb, "   %s\n", step);
+	else if (len && step[len - 1] == ':')
+		strbuf_printf(nb->sb, "%s\n", step);
 	else
 		strbuf_printf(nb->sb, "%d. %s\n", ++nb->n, step);
 }

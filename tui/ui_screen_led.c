@@ -95,7 +95,7 @@ static void details(struct ui_app *a, struct ui_canvas *cv, struct ui_area d, in
 	if (desc && *desc && y < d.y + d.h - tl)
 		y += cv_wrap(cv, y, d.x, d.w, d.y + d.h - tl - y, 0, desc, UI_NORMAL);
 	if (tl && y < d.y + d.h)
-		ui_timeline(a, cv, y, d.x, d.w, &lk->anim.a);
+		ui_timeline(a, cv, y, d.x, d.w, &lk->anim.a, d.y + d.h - y);
 	free(desc);
 	strbuf_free(&sb);
 }

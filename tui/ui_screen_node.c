@@ -210,8 +210,11 @@ static void instruction_draw(struct ui_app *a, struct ui_canvas *cv, const struc
 		y += cv_wrap(cv, y, r.x, r.w, 4, 0, text, UI_NORMAL) + 1;
 	free(text);
 	struct ui_list *l = &a->list[SCR_NODE];
-	int total = st.n + 1, tw = r.w - 8;
-	ui_list_fix(l, total, 1);
+	int total = st.n + 1, tw = r.w - 10;
+	if (l->focus >= total)
+		l->focus = total - 1;
+	if (l->focus < 0)
+		l->focus = 0;
 	/* Scroll so that the focused step fits whole. */
 	int bottom = r.y + r.h;
 	if (l->top > l->focus)
@@ -240,8 +243,8 @@ static void instruction_draw(struct ui_app *a, struct ui_canvas *cv, const struc
 		snprintf(box, sizeof box, "[%c] %d.", a->ticks[i] ? 'x' : ' ', i + 1);
 		if (focus)
 			cv_fill(cv, y, r.x, 1, cv_glyph(cv, G_FOCUS), UI_TITLE);
-		cv_put(cv, y, r.x + 2, 6, box, focus ? UI_FOCUS : UI_NORMAL);
-		int h = cv_wrap(cv, y, r.x + 8, tw, bottom - y, 0, st.v[i],
+		cv_put(cv, y, r.x + 2, 7, box, focus ? UI_FOCUS : UI_NORMAL);
+		int h = cv_wrap(cv, y, r.x + 10, tw, bottom - y, 0, st.v[i],
 				a->ticks[i] ? UI_DIM : UI_NORMAL);
 		for (int k = 0; k < h; k++)
 			cv_hit(cv, y + k, r.x, r.w, i);

@@ -236,7 +236,7 @@ static void count_draw(struct ui_app *a, struct ui_canvas *cv)
 			ui_swatch(a, cv, y, r.x, 8, &pa.a, ui_now(a));
 			cv_put_clip(cv, y++, r.x + 10, r.w - 10, strbuf_str(&sb), UI_NORMAL);
 			strbuf_free(&sb);
-			ui_timeline(a, cv, y + 1, r.x, r.w, &pa.a);
+			ui_timeline(a, cv, y + 1, r.x, r.w, &pa.a, 3);
 		}
 		picker_anim_free(&pa);
 	}

@@ -74,12 +74,15 @@ static void tap_draw(struct ui_app *a, struct ui_canvas *cv)
 	l->focus = 0;
 	if (usable(a, &res)) {
 		char use[96];
+		const char *s = res.count == 1 ? "" : "s";
 		if (a->tap_purpose == TAP_FOR_COUNT)
 			snprintf(use, sizeof use, "Use this count: %d", res.count);
-		else if (res.count > 0)
-			snprintf(use, sizeof use, "Use this: %s, %d blinks", res.pattern, res.count);
+		else if (res.verdict == TAP_SOS)
+			snprintf(use, sizeof use, "Use this: SOS, then %d blink%s", res.count, s);
+		else if (res.verdict == TAP_CODE)
+			snprintf(use, sizeof use, "Use this: %d blink%s, then a pause", res.count, s);
 		else
-			snprintf(use, sizeof use, "Use this: %s", res.pattern);
+			snprintf(use, sizeof use, "Use this: %s", tap_verdict_name(res.verdict));
 		ui_row(a, cv, y, r.x, r.w, true, 0, use, UI_NORMAL);
 	} else {
 		cv_cursor(cv, y - 2, r.x);

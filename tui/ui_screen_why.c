@@ -79,9 +79,8 @@ static void why_draw(struct ui_app *a, struct ui_canvas *cv)
 			strbuf_printf(&right, "%s  (%s)", a->dev ? a->dev->name : "?",
 				      a->env.have_dev ? "found connected" : "you chose it");
 		} else if (idx == 1) {
-			strbuf_puts(&left, "The LED");
+			strbuf_puts(&left, "The LED you reported");
 			led_words(a, &right);
-			strbuf_puts(&right, "  (you reported it)");
 		} else {
 			const struct session_step *st = steps[idx - 2];
 			char *t = ui_render(a, &st->node->title);
@@ -127,6 +126,12 @@ static int why_key(struct ui_app *a, enum ui_cmd cmd, int key)
 		a->change_node = node;
 		a->number[0] = '\0';
 		a->list[SCR_CHANGE] = (struct ui_list){0, 0};
+		/* Start on the answer given now. */
+		const struct kb_option *opts[64];
+		size_t no = session_visible_options(a->s, node, opts, 64);
+		for (size_t i = 0; i < no && i < 64; i++)
+			if (!strcmp(opts[i]->value, steps[l->focus - 2]->value))
+				a->list[SCR_CHANGE].focus = (int)i;
 		ui_push(a, SCR_CHANGE);
 		return UI_REDRAW;
 	}

@@ -11,7 +11,11 @@
 #define TIMELINE_MIN_MS 2000
 /* Samples averaged per timeline cell. */
 #define TIMELINE_SUB 8
+/* Fewer cycles rather than fewer cells than this per cycle. */
+#define TIMELINE_CELLS_PER_CYCLE 8
 #define TIMELINE_MAX 200
+/* Aim for at most this much time per timeline cell. */
+#define TIMELINE_CELL_MS 100
 
 uint32_t ui_color_rgb(const struct kb *kb, const char *color)
 {
@@ -38,16 +42,29 @@ struct tl_cell {
 	const char *color; /* dominant colour, NULL when dark */
 };
 
-/* Samples n cells over the shown span; returns the span in ms. */
-static int64_t timeline_cells(const struct kb *kb, const struct kb_anim *anim, int n,
-			      struct tl_cell *out)
+/* How many cells of n to use and the span they show: whole cycles, at
+ * least TIMELINE_MIN_MS when that leaves TIMELINE_CELLS_PER_CYCLE cells per
+ * cycle, and a whole number of cells per cycle so blinks line up. */
+static int timeline_fit(const struct kb *kb, const struct kb_anim *anim, int n, int64_t *span)
 {
 	int64_t cycle = led_anim_cycle_ms(kb, anim);
-	int64_t span = cycle;
-	if (span <= 0)
-		span = TIMELINE_MIN_MS;
-	while (span < TIMELINE_MIN_MS)
-		span += cycle;
+	if (cycle <= 0) {
+		*span = TIMELINE_MIN_MS;
+		return n;
+	}
+	int64_t c = (TIMELINE_MIN_MS + cycle - 1) / cycle;
+	if (c > n / TIMELINE_CELLS_PER_CYCLE)
+		c = n / TIMELINE_CELLS_PER_CYCLE;
+	if (c < 1)
+		c = 1;
+	*span = c * cycle;
+	return (int)(n / c * c);
+}
+
+/* Samples n cells over span ms. */
+static void timeline_cells(const struct kb *kb, const struct kb_anim *anim, int n, int64_t span,
+			   struct tl_cell *out)
+{
 	for (int i = 0; i < n; i++) {
 		double sum = 0;
 		const char *names[TIMELINE_SUB];
@@ -75,7 +92,6 @@ static int64_t timeline_cells(const struct kb *kb, const struct kb_anim *anim, i
 				out[i].color = names[j];
 			}
 	}
-	return span;
 }
 
 /* Distinct colours in the cells (up to max). */
@@ -122,7 +138,9 @@ void ui_timeline_text(const struct kb *kb, const struct kb_anim *anim, int w, bo
 	struct ui_canvas glyphs = {.ascii = ascii};
 	if (w > TIMELINE_MAX)
 		w = TIMELINE_MAX;
-	int64_t span = timeline_cells(kb, anim, w, cells);
+	int64_t span;
+	w = timeline_fit(kb, anim, w, &span);
+	timeline_cells(kb, anim, w, span, cells);
 	if (span_ms)
 		*span_ms = span;
 	const char *names[8];
@@ -141,30 +159,43 @@ void ui_timeline_text(const struct kb *kb, const struct kb_anim *anim, int w, bo
 }
 
 int ui_timeline(struct ui_app *a, struct ui_canvas *cv, int y, int x, int w,
-		const struct kb_anim *anim)
+		const struct kb_anim *anim, int max_rows)
 {
 	char label[48];
-	struct tl_cell cells[TIMELINE_MAX];
-	int n = w - 16;
+	static struct tl_cell cells[TIMELINE_MAX * 3];
+	int n = w - 10;
 	if (n > TIMELINE_MAX)
 		n = TIMELINE_MAX;
-	if (n < 8)
+	if (n < 8 || max_rows < 1)
 		return 0;
-	int64_t span = timeline_cells(a->kb, anim, n, cells);
+	/* Long single-colour cycles (an SOS with its count) wrap over up to
+	 * three rows so that a cell stays near TIMELINE_CELL_MS. */
+	int64_t cycle = led_anim_cycle_ms(a->kb, anim), span;
+	int rows = 1;
+	while (rows < max_rows && rows < 3 && cycle > (int64_t)rows * n * TIMELINE_CELL_MS)
+		rows++;
+	int used = timeline_fit(a->kb, anim, n * rows, &span);
+	timeline_cells(a->kb, anim, used, span, cells);
+	const char *names[8];
+	int k = timeline_colors(cells, used, names, 8);
+	if (k > 1 && rows > 1) {
+		rows = 1;
+		used = timeline_fit(a->kb, anim, n, &span);
+		timeline_cells(a->kb, anim, used, span, cells);
+	}
 	snprintf(label, sizeof label, "%.1f s:", (double)span / 1000.0);
 	cv_put(cv, y, x, 10, label, UI_DIM);
 	int sx = x + 10;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < used; i++) {
 		uint32_t rgb = ui_color_rgb(a->kb, cells[i].color);
-		cv_swatch(cv, y, sx + i, 1, cells[i].level, rgb ? rgb : 0xFFFFFF);
+		int cy = y + i / n, cx = sx + i % n;
+		cv_swatch(cv, cy, cx, 1, cells[i].level, rgb ? rgb : 0xFFFFFF);
 		if (cells[i].level < 0.06)
-			cv_fill(cv, y, sx + i, 1, cv->ascii ? '_' : 0x2581, UI_DIM);
+			cv_fill(cv, cy, cx, 1, cv->ascii ? '_' : 0x2581, UI_DIM);
 	}
-	const char *names[8];
-	int k = timeline_colors(cells, n, names, 8);
-	if (k <= 1)
-		return 1;
-	for (int i = 0; i < n; i++)
+	if (k <= 1 || max_rows < 3)
+		return rows;
+	for (int i = 0; i < used && i < n; i++)
 		if (cells[i].color && cells[i].level >= 0.06) {
 			char c[2] = {cells[i].color[0], 0};
 			cv_put(cv, y + 1, sx + i, 1, c, UI_NORMAL);
