@@ -16,7 +16,8 @@ static void header(struct ui_app *a, struct ui_canvas *cv)
 	strbuf_puts(&sb, " blinkdoc");
 	if (a->dev)
 		strbuf_printf(&sb, " %s %s", sep, a->dev->name);
-	if (a->env.have_dev && a->env.dev.device_id[0])
+	/* The worker may be changing env.dev: read it only when none runs. */
+	if (!a->w.running && a->env.have_dev && a->env.dev.device_id[0])
 		strbuf_printf(&sb, " (%.8s%s)", a->env.dev.device_id, a->ascii ? "..." : "\xe2\x80\xa6");
 	const struct fact_value *c = a->started ? session_fact(a->s, "led.color") : NULL;
 	const struct fact_value *p = a->started ? session_fact(a->s, "led.pattern") : NULL;

@@ -65,8 +65,9 @@ void ui_devices_poll(struct ui_app *a, bool force)
 {
 	if (!force && a->devs_at && ui_now(a) - a->devs_at < UI_DEVICE_POLL_MS)
 		return;
+	bool first = a->devs_at == 0;
 	a->devs_at = ui_now(a) ? ui_now(a) : 1;
-	int before = (int)a->devs.n;
+	int before = a->devs_rc > 0 ? (int)a->devs.n : 0;
 	bd_device_list_free(&a->devs);
 	if (!a->t || a->no_transports[0]) {
 		a->devs_rc = BD_E_UNAVAILABLE;
@@ -79,8 +80,9 @@ void ui_devices_poll(struct ui_app *a, bool force)
 	}
 	/* Keep the focus on the same device type when rows come and go. */
 	struct ui_list *l = &a->list[SCR_DEVICE];
-	if (l->focus >= before)
-		l->focus += (int)a->devs.n - before;
+	int now_n = a->devs_rc > 0 ? (int)a->devs.n : 0;
+	if (!first && l->focus >= before)
+		l->focus += now_n - before;
 }
 
 static bool contains_ci(const char *hay, const char *needle)

@@ -127,10 +127,13 @@ int ui_term_start(FILE *in, FILE *out, char *err, size_t errsize)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
-	depth = pick_depth();
-	if (depth != UI_DEPTH_MONO) {
-		start_color();
+	depth = UI_DEPTH_MONO;
+	if (!ui_term_no_color() && has_colors()) {
+		start_color(); /* COLORS and COLOR_PAIRS are known from here on */
 		use_default_colors();
+		depth = pick_depth();
+	}
+	if (depth != UI_DEPTH_MONO) {
 		init_pair(PAIR_OK, COLOR_GREEN, -1);
 		init_pair(PAIR_WARN, COLOR_YELLOW, -1);
 		init_pair(PAIR_ERR, COLOR_RED, -1);

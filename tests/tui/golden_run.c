@@ -10,6 +10,10 @@
  * the script says otherwise.  Paths of the temporary directories are
  * written as $STATE and $KB in the output.
  *
+ * "#! vrun SCENARIO" runs every run under tests/virtual's bd-vrun with
+ * that scenario (virtual devices on USB and serial); the test is skipped
+ * (exit 77) when bd-vrun was not built.
+ *
  * BLINKDOC_UPDATE_GOLDEN=1 writes the golden file instead of comparing.
  */
 #define _XOPEN_SOURCE 700
@@ -140,12 +144,17 @@ int main(int argc, char **argv)
 	int nruns = 1;
 	char *env_extra[MAX_ENV];
 	int nenv = 0;
+	char vrun[256] = "";
 	for (char *line = strtok(script, "\n"); line; line = strtok(NULL, "\n")) {
 		if (!strncmp(line, "#! run", 6)) {
 			if (nruns == MAX_RUNS)
 				return fprintf(stderr, "too many runs\n"), 1;
 			snprintf(runs[nruns].args, sizeof runs[0].args, "%s", line + 6);
 			nruns++;
+			continue;
+		}
+		if (!strncmp(line, "#! vrun ", 8)) {
+			snprintf(vrun, sizeof vrun, "%s", line + 8);
 			continue;
 		}
 		if (!strncmp(line, "#! env ", 7) && nenv < MAX_ENV) {
@@ -156,6 +165,12 @@ int main(int argc, char **argv)
 		append(&runs[nruns - 1].keys, &runs[nruns - 1].keys_len, "\n");
 	}
 
+#ifndef BD_VRUN
+	if (vrun[0]) {
+		printf("%s: skipped, bd-vrun (tests/virtual) is not built\n", name);
+		return 77;
+	}
+#endif
 	char *kb = kbfix_make(FIXTURE_DIR, SHIPPED_DIR);
 	char state[] = "/tmp/bdtui.XXXXXX";
 	if (!kb || !mkdtemp(state))
@@ -184,8 +199,18 @@ int main(int argc, char **argv)
 		char keys_path[4200];
 		snprintf(keys_path, sizeof keys_path, "%s/run%d.keys", state, r);
 		spit(keys_path, runs[r].keys ? runs[r].keys : "");
-		const char *av[32];
+		const char *av[40];
 		int na = 0;
+#ifdef BD_VRUN
+		if (vrun[0]) {
+			av[na++] = BD_VRUN;
+			av[na++] = "--scenario";
+			av[na++] = vrun;
+			av[na++] = "--timeout";
+			av[na++] = "50";
+			av[na++] = "--";
+		}
+#endif
 		av[na++] = BLINKDOC_BIN;
 		av[na++] = "--keys";
 		av[na++] = keys_path;
