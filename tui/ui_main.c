@@ -407,8 +407,10 @@ static void app_free(struct ui_app *a)
 		a->w.cancel = 1;
 		a->w.cancelled = true;
 		ui_worker_wait(a, UI_CANCEL_WAIT_MS);
-		if (ui_worker_done(a))
-			ui_worker_finish(a);
+		if (!ui_worker_done(a))
+			return; /* still inside a transport call that uses all of this;
+				 * the process ends now, its own deadline bounds it */
+		ui_worker_finish(a);
 	}
 	action_outcome_free(&a->w.out);
 	session_free(a->s);

@@ -81,7 +81,9 @@ void ui_devices_poll(struct ui_app *a, bool force)
 	/* Keep the focus on the same device type when rows come and go. */
 	struct ui_list *l = &a->list[SCR_DEVICE];
 	int now_n = a->devs_rc > 0 ? (int)a->devs.n : 0;
-	if (!first && l->focus >= before)
+	if (before == 0 && now_n > 0 && l->focus == 0)
+		l->focus = 0; /* a device arrived while nothing was chosen: offer it */
+	else if (!first && l->focus >= before)
 		l->focus += now_n - before;
 }
 

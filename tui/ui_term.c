@@ -127,6 +127,11 @@ int ui_term_start(FILE *in, FILE *out, char *err, size_t errsize)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
+	/* Home/End as screen and tmux send them, whatever the terminfo says. */
+	define_key("\033[1~", KEY_HOME);
+	define_key("\033[4~", KEY_END);
+	define_key("\033[H", KEY_HOME);
+	define_key("\033[F", KEY_END);
 	depth = UI_DEPTH_MONO;
 	if (!ui_term_no_color() && has_colors()) {
 		start_color(); /* COLORS and COLOR_PAIRS are known from here on */
