@@ -1,6 +1,8 @@
 /* cmd_device.c - `devices`, `identify`, `inspect`, `mac`: what is connected
  * and what it says about itself.  JSON field names are a stable contract. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,44 @@ static const char routes_usage[] = "  --port PATH    the serial port of the devi
 				   "  --device ID    the device ID (or its first 6+ characters)\n"
 				   "  --json         print JSON\n"
 				   "  -v             show each step\n";
+
+/* "2b04 or 1d50": the distinct USB vendor IDs of the known platforms. */
+static void vendor_ids(const struct bd_platforms *p, char *buf, size_t size)
+{
+	uint16_t seen[16];
+	size_t nseen = 0, used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; p && i < p->n && nseen < sizeof seen / sizeof seen[0]; i++) {
+		uint16_t vid = p->v[i].vid;
+		bool dup = vid == 0;
+		for (size_t k = 0; k < nseen && !dup; k++)
+			dup = seen[k] == vid;
+		if (dup)
+			continue;
+		seen[nseen++] = vid;
+		int w = snprintf(buf + used, size - used, "%s%04x", nseen > 1 ? " or " : "", vid);
+		if (w < 0 || (size_t)w >= size - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+/* Says what was looked for, where, and what to check (stderr, so that
+ * stdout stays a table or pure JSON). */
+static void print_none_found(const struct dev_cmd *c)
+{
+	char vids[128];
+	vendor_ids(kb_platforms(c->kb), vids, sizeof vids);
+	const char *through = bd_transports_backends(c->t);
+	fprintf(stderr,
+		"No Particle device found: looked for a Particle USB vendor ID (%s) on every %s "
+		"(backends: %s).\n",
+		vids[0] ? vids : "none known",
+		strstr(through, "usb") ? "USB device and USB serial port" : "USB serial port",
+		through[0] ? through : "none");
+	fprintf(stderr, "  Check that the LED is on, and use a USB cable that carries data: "
+			"many cables only charge.\n");
+}
 
 static const char devices_usage[] =
 	"usage: blinkdoc devices [--json]\n\n"
@@ -81,12 +121,9 @@ int cmd_devices(int argc, char **argv)
 			       bd_mode_name(d->mode), d->device_id[0] ? d->device_id : "(unknown)",
 			       d->port[0] ? d->port : "(USB only)");
 		}
-	} else {
-		fprintf(stderr, "No Particle device found on USB or USB serial (through: %s).\n",
-			bd_transports_backends(c.t)[0] ? bd_transports_backends(c.t) : "no backend");
-		fprintf(stderr, "  Check that the LED is on, and use a USB cable that carries data: "
-				"many cables only charge.\n");
 	}
+	if (!l.n)
+		print_none_found(&c);
 	rc = l.n ? BD_EXIT_OK : BD_EXIT_NO_DEVICE;
 out:
 	bd_device_list_free(&l);
