@@ -8,6 +8,26 @@
 #include "cli.h"
 #include "session.h"
 
+/* --device takes the device ID or a prefix of it (transport.h: at least 6
+ * characters), so that a typo or a stray short word never picks a device. */
+#define DEV_ID_PREFIX_MIN 6
+
+static int check_device_id(const char *command, const char *id)
+{
+	size_t n = strlen(id);
+	if (strspn(id, "0123456789abcdefABCDEF") != n || n > BD_DEVICE_ID_LEN)
+		return cli_usage_error(command,
+				       "--device \"%s\" is not a device ID: give its 24 hex digits "
+				       "(0-9, a-f), or at least the first %d",
+				       id, DEV_ID_PREFIX_MIN);
+	if (n < DEV_ID_PREFIX_MIN)
+		return cli_usage_error(command,
+				       "--device \"%s\" is too short: give the device ID (24 hex "
+				       "digits) or at least its first %d",
+				       id, DEV_ID_PREFIX_MIN);
+	return 0;
+}
+
 int dev_cmd_parse(struct dev_cmd *c, int argc, char **argv, const char *usage)
 {
 	static const struct option opts[] = {{"port", required_argument, NULL, 'p'},
@@ -32,6 +52,8 @@ int dev_cmd_parse(struct dev_cmd *c, int argc, char **argv, const char *usage)
 	}
 	if (optind < argc)
 		return cli_usage_error(c->name, "unexpected argument \"%s\"", argv[optind]);
+	if (c->target.device_id)
+		return check_device_id(c->name, c->target.device_id);
 	return 0;
 }
 
