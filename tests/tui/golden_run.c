@@ -10,6 +10,9 @@
  * the script says otherwise.  Paths of the temporary directories are
  * written as $STATE and $KB in the output.
  *
+ * "#! mask WORD..." writes each WORD (with the blanks after it) as "<masked>"
+ * padded to the same width: for values other components may still change,
+ * such as the mode a transport reports.
  * "#! vrun SCENARIO" runs every run under tests/virtual's bd-vrun with
  * that scenario (virtual devices on USB and serial); the test is skipped
  * (exit 77) when bd-vrun was not built.
@@ -110,6 +113,23 @@ static void mask_times(char *s)
 	}
 }
 
+/* WORD and the blanks after it become "<masked>" padded to the same width
+ * (when that fits). */
+static void mask_word(char *s, const char *word)
+{
+	static const char tag[] = "<masked>";
+	size_t n = strlen(word);
+	for (char *p = s; (p = strstr(p, word)); p += n) {
+		size_t len = n;
+		while (p[len] == ' ')
+			len++;
+		if (len < sizeof tag - 1)
+			continue;
+		memset(p, ' ', len);
+		memcpy(p, tag, sizeof tag - 1);
+	}
+}
+
 struct run {
 	char args[512];
 	char *keys;
@@ -145,12 +165,17 @@ int main(int argc, char **argv)
 	char *env_extra[MAX_ENV];
 	int nenv = 0;
 	char vrun[256] = "";
+	char masks[256] = "";
 	for (char *line = strtok(script, "\n"); line; line = strtok(NULL, "\n")) {
 		if (!strncmp(line, "#! run", 6)) {
 			if (nruns == MAX_RUNS)
 				return fprintf(stderr, "too many runs\n"), 1;
 			snprintf(runs[nruns].args, sizeof runs[0].args, "%s", line + 6);
 			nruns++;
+			continue;
+		}
+		if (!strncmp(line, "#! mask ", 8)) {
+			snprintf(masks, sizeof masks, "%s", line + 8);
 			continue;
 		}
 		if (!strncmp(line, "#! vrun ", 8)) {
@@ -239,6 +264,8 @@ int main(int argc, char **argv)
 	}
 	out = replace_all(out, state, "$STATE");
 	mask_times(out);
+	for (char *w = strtok(masks, " "); w; w = strtok(NULL, " "))
+		mask_word(out, w);
 	out = replace_all(out, kb, "$KB");
 
 	char golden[4096];

@@ -326,7 +326,8 @@ t_device_list_live() {
 	fi
 	start dl "BLINKDOC_UI_TRANSPORTS=on" "'$VTERM' --scenario '$SCEN/boron-plug.json' --"
 	wait_for dl "Connected now" || return
-	wait_for dl "Boron        normal     e00fce68b2f4a1c3d5e6f708" || return
+	wait_for dl "Boron        " || return
+	wait_for dl "e00fce68b2f4a1c3d5e6f708  /dev/ttyACM0" || return
 	local helper
 	helper=$(pane_child dl)
 	kill -USR1 "$helper"
@@ -363,8 +364,7 @@ t_action_progress() {
 	keys ap q
 	wait_for ap "Stop \"identify\" and quit?" || return
 	keys ap n
-	wait_for ap "Working: read the device ID"
-	# Let it finish: the virtual console answers after 6 s.
+	# Let it finish: each console reply starts 1.8 s late.
 	wait_for ap "Done: device 3a0028000447343233323032" || return
 	keys ap r
 	wait_for ap "Start over? Your answers so far are dropped." || return
