@@ -133,6 +133,7 @@ struct ui_app {
 	int64_t clock0;                 /* terminal: when the session started */
 	struct ui_canvas cv;
 	bool ascii;
+	bool still;                     /* no motion: swatches show their first frame */
 	volatile sig_atomic_t *interrupted;
 
 	/* navigation */
@@ -183,6 +184,8 @@ struct ui_app {
 
 /* ui_main.c */
 int64_t ui_now(const struct ui_app *a);
+/* The time animations are drawn at (0 when they hold still). */
+int64_t ui_anim_now(const struct ui_app *a);
 void ui_push(struct ui_app *a, enum ui_screen_id s);
 void ui_pop(struct ui_app *a);
 void ui_goto(struct ui_app *a, enum ui_screen_id s);

@@ -15,6 +15,7 @@
 #include "paths.h"
 #include "ui.h"
 #include "ui_app.h"
+#include "ui_plain.h"
 #include "ui_script.h"
 #include "ui_term.h"
 
@@ -36,6 +37,11 @@ const struct ui_screen_ops *ui_screen(enum ui_screen_id id)
 int64_t ui_now(const struct ui_app *a)
 {
 	return a->headless ? a->vclock : bd_now_ms() - a->clock0;
+}
+
+int64_t ui_anim_now(const struct ui_app *a)
+{
+	return a->still ? 0 : ui_now(a);
 }
 
 void ui_push(struct ui_app *a, enum ui_screen_id s)
@@ -261,7 +267,13 @@ static int run_terminal(struct ui_app *a)
 {
 	char err[300];
 	install_signals(true);
-	if (ui_term_start(stdin, stdout, err, sizeof err) < 0) {
+	int started = ui_term_start(stdin, stdout, err, sizeof err);
+	if (started == UI_TERM_NO_CURSOR) {
+		int prc = ui_plain_run(a, &got_signal);
+		install_signals(false);
+		return prc;
+	}
+	if (started < 0) {
 		install_signals(false);
 		fprintf(stderr, "blinkdoc: %s\n", err);
 		return BD_EXIT_USAGE;

@@ -105,7 +105,7 @@ void ui_end_draw(struct ui_app *a, struct ui_canvas *cv, struct ui_area r)
 	cv_put(cv, y, r.x, r.w, outcome[n->outcome], outcome_style[n->outcome]);
 	const struct kb_led *l = n->led ? session_led_status(a->s) : NULL;
 	if (l) {
-		ui_swatch(a, cv, y, r.x + 20, 8, &l->anim, ui_now(a));
+		ui_swatch(a, cv, y, r.x + 20, 8, &l->anim, ui_anim_now(a));
 		cv_put_clip(cv, y, r.x + 30, r.w - 30, l->title, UI_DIM);
 	}
 	y += 2;

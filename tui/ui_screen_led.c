@@ -63,7 +63,7 @@ static void look_row(struct ui_app *a, struct ui_canvas *cv, int y, int x, int w
 	const struct picker_look *lk = &a->picker.v[i];
 	if (focus)
 		cv_fill(cv, y, x, 1, cv_glyph(cv, G_FOCUS), UI_TITLE);
-	ui_swatch(a, cv, y, x + 2, 8, &lk->anim.a, ui_now(a));
+	ui_swatch(a, cv, y, x + 2, 8, &lk->anim.a, ui_anim_now(a));
 	struct strbuf sb = STRBUF_INIT;
 	picker_words(a->kb, &lk->report, &sb);
 	if (lk->needs_count)

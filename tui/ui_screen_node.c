@@ -22,7 +22,7 @@ static int led_line(struct ui_app *a, struct ui_canvas *cv, const struct kb_node
 	const struct kb_led *l = n->led ? session_led_status(a->s) : NULL;
 	if (!l)
 		return 0;
-	ui_swatch(a, cv, y, r.x, 8, &l->anim, ui_now(a));
+	ui_swatch(a, cv, y, r.x, 8, &l->anim, ui_anim_now(a));
 	char buf[200];
 	snprintf(buf, sizeof buf, "%s: %s", l->title, l->name);
 	cv_put_clip(cv, y, r.x + 10, r.w - 10, buf, UI_DIM);
@@ -93,7 +93,7 @@ static void question_draw(struct ui_app *a, struct ui_canvas *cv, const struct k
 		if (option_anim(a, n, o, &pa)) {
 			if (focus)
 				cv_fill(cv, y + i, x, 1, cv_glyph(cv, G_FOCUS), UI_TITLE);
-			ui_swatch(a, cv, y + i, x + 2, 8, &pa.a, ui_now(a));
+			ui_swatch(a, cv, y + i, x + 2, 8, &pa.a, ui_anim_now(a));
 			picker_anim_free(&pa);
 			cv_hit(cv, y + i, x, r.w, idx);
 			int w = cv_put_clip(cv, y + i, x + 11, r.w - 11, strbuf_str(&sb),

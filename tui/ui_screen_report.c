@@ -161,7 +161,7 @@ static void pattern_draw(struct ui_app *a, struct ui_canvas *cv)
 		if (focus)
 			cv_fill(cv, y + i, r.x, 1, cv_glyph(cv, G_FOCUS), UI_TITLE);
 		if (picker_anim_for(a->kb, &rep, NULL, &pa) == 0)
-			ui_swatch(a, cv, y + i, r.x + 2, 8, &pa.a, ui_now(a));
+			ui_swatch(a, cv, y + i, r.x + 2, 8, &pa.a, ui_anim_now(a));
 		picker_anim_free(&pa);
 		cv_put_clip(cv, y + i, r.x + 11, r.w - 11, ps[idx]->words, focus ? UI_FOCUS : UI_NORMAL);
 		cv_hit(cv, y + i, r.x, r.w, idx);
@@ -233,7 +233,7 @@ static void count_draw(struct ui_app *a, struct ui_canvas *cv)
 		if (picker_anim_for(a->kb, &rep, NULL, &pa) == 0) {
 			struct strbuf sb = STRBUF_INIT;
 			picker_words(a->kb, &rep, &sb);
-			ui_swatch(a, cv, y, r.x, 8, &pa.a, ui_now(a));
+			ui_swatch(a, cv, y, r.x, 8, &pa.a, ui_anim_now(a));
 			cv_put_clip(cv, y++, r.x + 10, r.w - 10, strbuf_str(&sb), UI_NORMAL);
 			strbuf_free(&sb);
 			ui_timeline(a, cv, y + 1, r.x, r.w, &pa.a, 3);
@@ -302,7 +302,7 @@ static void nomatch_draw(struct ui_app *a, struct ui_canvas *cv)
 		bool focus = l->focus == i;
 		if (focus)
 			cv_fill(cv, y + i, r.x, 1, cv_glyph(cv, G_FOCUS), UI_TITLE);
-		ui_swatch(a, cv, y + i, r.x + 2, 8, &c[i]->anim, ui_now(a));
+		ui_swatch(a, cv, y + i, r.x + 2, 8, &c[i]->anim, ui_anim_now(a));
 		cv_put_clip(cv, y + i, r.x + 11, r.w - 11, c[i]->title, focus ? UI_FOCUS : UI_NORMAL);
 		cv_hit(cv, y + i, r.x, r.w, i);
 		if (focus)

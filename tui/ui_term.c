@@ -118,9 +118,8 @@ int ui_term_start(FILE *in, FILE *out, char *err, size_t errsize)
 		endwin();
 		delscreen(scr);
 		scr = NULL;
-		snprintf(err, errsize, "this terminal (TERM=%s) cannot move the cursor, so the guided "
-				       "session cannot run; use `blinkdoc diagnose`", term ? term : "");
-		return -1;
+		snprintf(err, errsize, "this terminal (TERM=%s) cannot move the cursor", term ? term : "");
+		return UI_TERM_NO_CURSOR;
 	}
 	cbreak();
 	noecho();

@@ -27,7 +27,10 @@ bool ui_term_no_color(void);
 bool ui_term_ascii_locale(void);
 
 /* Starts curses on in/out (which must be terminals).  On failure returns -1
- * with a reason in err; the terminal is left as it was. */
+ * with a reason in err, or UI_TERM_NO_CURSOR when the terminal cannot move
+ * the cursor (TERM=dumb: use the plain-text session); the terminal is left
+ * as it was. */
+#define UI_TERM_NO_CURSOR (-2)
 int ui_term_start(FILE *in, FILE *out, char *err, size_t errsize);
 /* Ends curses and restores the terminal; safe to call twice. */
 void ui_term_stop(void);

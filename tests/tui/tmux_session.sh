@@ -2,7 +2,8 @@
 # tmux_session.sh - drives the real blinkdoc binary in a real terminal
 # (tmux: send-keys in, capture-pane out) and checks what a person would see:
 # three full walks (Boron, Photon, P2), back navigation, changing an earlier
-# answer, help, resize, colour and NO_COLOR, the tap-along counter, mouse
+# answer, help, resize, colour and NO_COLOR, TERM=dumb (screens as text, keys
+# as lines), the tap-along counter, mouse
 # clicks, Ctrl-C and a crash restoring the terminal, resuming a saved
 # session; with virtual devices (tests/tui/vterm_run, built when
 # tests/virtual's library is): the device list following plug and unplug,
@@ -311,6 +312,28 @@ t_crash() {
 	wait_exit cr 139
 }
 
+line() { tmux -S "$SOCK" send-keys -t "$1" -l "$2"; tmux -S "$SOCK" send-keys -t "$1" Enter; }
+
+t_dumb_terminal() {
+	current=term-dumb
+	start du "TERM=dumb"
+	wait_for du "keys>" || return
+	tmux -S "$SOCK" capture-pane -p -S -100 -t du | grep -qF "cannot move the cursor (TERM=dumb)" ||
+		fail "no word on why the screens come as text"
+	line du "/ bor Enter"
+	wait_for du "What does the status LED on your Boron look like?" || return
+	line du "Down"
+	line du ""
+	wait_for du "Does it stop after a while?" || return
+	line du "Down Enter"
+	wait_for du "Is the antenna attached?" || return
+	if screen_esc du | grep -q $'\e\\['; then
+		fail "escape sequences sent to a dumb terminal"
+	fi
+	line du "q"
+	wait_exit du 0
+}
+
 # pid of the program tmux started in a session's pane (env, then exec).
 pane_child() {
 	local pane
@@ -392,6 +415,7 @@ t_walk_p2_sos
 t_back_and_change
 t_help_resize
 t_colour_and_no_color
+t_dumb_terminal
 t_tap_along
 t_mouse
 t_ctrl_c_and_resume
