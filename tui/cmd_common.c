@@ -136,7 +136,9 @@ bool dev_cmd_print_procedure(struct dev_cmd *c, const char *node_id, int platfor
 		return false;
 	struct session *s = session_new(c->kb);
 	struct bd_error err = {0};
-	if (!s || session_set_device(s, d, &err) < 0) {
+	/* The device facts ({device.mode_button}, ...) exist only once a walk
+	 * has started; without it every placeholder renders as "(unknown)". */
+	if (!s || session_set_device(s, d, &err) < 0 || session_start(s, node_id, &err) < 0) {
 		session_free(s);
 		return false;
 	}

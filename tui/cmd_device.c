@@ -323,8 +323,9 @@ out:
 
 static const char mac_usage_head[] =
 	"usage: blinkdoc mac [--port PATH | --device ID] [--json] [-v]\n\n"
-	"Reads the device's Wi-Fi MAC address (for networks that only admit known\n"
-	"devices).\n\n";
+	"Reads the device's MAC address: the Wi-Fi one on Wi-Fi devices (for networks\n"
+	"that only admit known devices).  JSON: mac, and interface (\"wifi\", or null\n"
+	"when the device does not say which interface it is).\n\n";
 
 int cmd_mac(int argc, char **argv)
 {
@@ -348,7 +349,12 @@ int cmd_mac(int argc, char **argv)
 	if (c.json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "mac", m.mac);
-		cJSON_AddStringToObject(o, "interface", m.interface[0] ? m.interface : "wifi");
+		/* Only what the route reported: Device OS prints the Wi-Fi MAC on
+		 * Wi-Fi platforms, and interface 0's elsewhere. */
+		if (m.interface[0])
+			cJSON_AddStringToObject(o, "interface", m.interface);
+		else
+			cJSON_AddNullToObject(o, "interface");
 		print_json(o);
 	} else {
 		printf("%s\n", m.mac);

@@ -1,6 +1,7 @@
 /* cmd_mode.c - `listen`, `dfu`, `safe-mode`, `reset`: move a device into a
  * mode, by the best route available, or explain the buttons. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +31,32 @@ static const struct mode_cmd mode_cmds[] = {
 	 "Restarts the device (from DFU mode this leaves DFU and runs the firmware)."},
 };
 
+/* A mode change that timed out was asked for and then waited on: say so in
+ * plain words, what the LED shows when it worked anyway, and when this
+ * blinkdoc cannot see the device in that mode at all. */
+static void explain_timeout(const struct dev_cmd *c, const struct mode_cmd *mc,
+			    int64_t timeout_ms)
+{
+	char text[1024];
+	const char *backends = bd_transports_backends(c->t);
+	int n = snprintf(text, sizeof text,
+			 "blinkdoc sent the request, but did not see the device in %s mode within "
+			 "%lld s. If the LED is %s, the device got there anyway and you can go on.",
+			 mc->mode == BD_MODE_DFU ? "DFU" : bd_mode_name(mc->mode),
+			 (long long)(timeout_ms / 1000), mc->led);
+	/* DFU mode is a USB-only personality: no CDC port, nothing to list
+	 * over serial. */
+	if (mc->mode == BD_MODE_DFU && !strstr(backends, "usb") && n > 0 &&
+	    (size_t)n < sizeof text)
+		snprintf(text + n, sizeof text - (size_t)n,
+			 " This blinkdoc looks for devices only through: %s, and a device in DFU "
+			 "mode has no serial port, so blinkdoc cannot see it even when the request "
+			 "worked.",
+			 backends[0] ? backends : "no backend");
+	fputc('\n', stderr);
+	cli_wrap(stderr, text, cli_width(stderr), "", "");
+}
+
 static int run_mode(const struct mode_cmd *mc, int argc, char **argv)
 {
 	char usage[2048];
@@ -49,7 +76,8 @@ static int run_mode(const struct mode_cmd *mc, int argc, char **argv)
 	if ((rc = dev_cmd_find(&c)))
 		goto out;
 	struct bd_error err = {0};
-	struct bd_op op = dev_cmd_op(&c, mc->mode == BD_MODE_SAFE ? 60000 : 30000, true);
+	int64_t timeout_ms = mc->mode == BD_MODE_SAFE ? 60000 : 30000;
+	struct bd_op op = dev_cmd_op(&c, timeout_ms, true);
 	const struct bd_platform *pl = bd_platform_by_id(kb_platforms(c.kb), c.dev.platform_id);
 	int r = mc->mode == BD_MODE_UNKNOWN ? bd_transports_reset(c.t, &c.dev, &op, &err)
 					    : bd_transports_enter_mode(c.t, &c.dev, mc->mode, &op, &err);
@@ -63,6 +91,8 @@ static int run_mode(const struct mode_cmd *mc, int argc, char **argv)
 		goto out;
 	}
 	rc = dev_cmd_fail(&c, &err);
+	if (r == BD_E_TIMEOUT && mc->mode != BD_MODE_UNKNOWN)
+		explain_timeout(&c, mc, timeout_ms);
 	if (mc->procedure && (r == BD_E_UNAVAILABLE || r == BD_E_NOT_SUPPORTED || r == BD_E_TIMEOUT)) {
 		fprintf(stderr, "\nDo it with the buttons instead:\n");
 		if (!dev_cmd_print_procedure(&c, mc->procedure, c.dev.platform_id))
