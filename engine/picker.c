@@ -217,3 +217,36 @@ void picker_words(const struct kb *kb, const struct led_report *r, struct strbuf
 	if (picker_pattern_counted(r->pattern) && r->count >= 0)
 		strbuf_printf(sb, " (%d blink%s)", r->count, r->count == 1 ? "" : "s");
 }
+
+void picker_short_words(const struct kb *kb, const struct led_report *r, struct strbuf *sb)
+{
+	const char *c = r->color ? r->color : "some colour", *p = r->pattern ? r->pattern : "";
+	const struct kb_color *kc = r->color ? kb_color_find(kb, r->color) : NULL;
+	if (kc)
+		c = kc->id;
+	if (!strcmp(c, "off") || !strcmp(p, "off")) {
+		strbuf_puts(sb, "off (no light)");
+		return;
+	}
+	/* The colour's words up to their explanation: "dark blue (deep blue, ...)". */
+	const char *w = kc && kc->words && *kc->words ? kc->words : c;
+	const char *paren = strstr(w, " (");
+	strbuf_append(sb, w, paren ? (size_t)(paren - w) : strlen(w));
+	if (!strcmp(p, "sos")) {
+		if (r->count >= 0)
+			strbuf_printf(sb, ", SOS then %d blink%s", r->count, r->count == 1 ? "" : "s");
+		else
+			strbuf_puts(sb, ", SOS then a number of blinks");
+	} else if (!strcmp(p, "blink-code")) {
+		if (r->count >= 0)
+			strbuf_printf(sb, ", %d blink%s then a pause", r->count, r->count == 1 ? "" : "s");
+		else
+			strbuf_puts(sb, ", a few blinks then a pause");
+	} else if (!strcmp(p, "alternating")) {
+		strbuf_printf(sb, " and %s, alternating", r->color2 ? r->color2 : "another colour");
+	} else if (*p) {
+		strbuf_puts(sb, ", ");
+		for (const char *q = p; *q; q++)
+			strbuf_putc(sb, *q == '-' ? ' ' : *q);
+	}
+}

@@ -60,6 +60,10 @@ void picker_anim_free(struct picker_anim *pa);
  * in and out"; "red, three short blinks ... (3 blinks)". */
 void picker_words(const struct kb *kb, const struct led_report *r, struct strbuf *sb);
 
+/* The look in a few words, for a list row: "cyan, breathing", "red, SOS
+ * then 3 blinks", "cyan and red, alternating", "off (no light)". */
+void picker_short_words(const struct kb *kb, const struct led_report *r, struct strbuf *sb);
+
 /* Whether a pattern needs a count ("sos", "blink-code") or a second colour
  * ("alternating"). */
 bool picker_pattern_counted(const char *pattern);

@@ -50,6 +50,10 @@ static void numbered_cb(void *ctx, const char *step)
 static char *body_text(struct ui_app *a, const struct kb_node *n)
 {
 	struct strbuf sb = STRBUF_INIT;
+	char *text = ui_render(a, &n->text);
+	if (*text)
+		strbuf_printf(&sb, "%s\n\n", text);
+	free(text);
 	char *cause = ui_render(a, &n->cause);
 	if (*cause)
 		strbuf_printf(&sb, "%s\n\n", cause);

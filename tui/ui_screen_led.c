@@ -65,9 +65,9 @@ static void look_row(struct ui_app *a, struct ui_canvas *cv, int y, int x, int w
 		cv_fill(cv, y, x, 1, cv_glyph(cv, G_FOCUS), UI_TITLE);
 	ui_swatch(a, cv, y, x + 2, 8, &lk->anim.a, ui_anim_now(a));
 	struct strbuf sb = STRBUF_INIT;
-	picker_words(a->kb, &lk->report, &sb);
+	picker_short_words(a->kb, &lk->report, &sb);
 	if (lk->needs_count)
-		strbuf_puts(&sb, " - you count the blinks next");
+		strbuf_puts(&sb, " (you count them next)");
 	cv_put_clip(cv, y, x + 11, w - 11, strbuf_str(&sb), focus ? UI_FOCUS : UI_NORMAL);
 	strbuf_free(&sb);
 	cv_hit(cv, y, x, w, i);

@@ -169,9 +169,27 @@ static void words(struct fx *f, const char *color, const char *pattern, int coun
 	strbuf_free(&sb);
 }
 
+static void short_words(struct fx *f, const char *color, const char *pattern, int count,
+			const char *color2, const char *want)
+{
+	struct led_report r = {color, pattern, count, color2};
+	struct strbuf sb = STRBUF_INIT;
+	picker_short_words(f->kb, &r, &sb);
+	assert_string_equal(strbuf_str(&sb), want);
+	strbuf_free(&sb);
+}
+
 static void test_words(void **state)
 {
 	struct fx *f = *state;
+	short_words(f, "cyan", "breathing", -1, NULL, "cyan, breathing");
+	short_words(f, "lime", "fast-blinking", -1, NULL, "green, fast blinking");
+	short_words(f, "red", "sos", -1, NULL, "red, SOS then a number of blinks");
+	short_words(f, "red", "sos", 1, NULL, "red, SOS then 1 blink");
+	short_words(f, "red", "blink-code", 2, NULL, "red, 2 blinks then a pause");
+	short_words(f, "cyan", "alternating", -1, "red", "cyan and red, alternating");
+	short_words(f, "off", "off", -1, NULL, "off (no light)");
+	short_words(f, "blue", "breathing", -1, NULL, "dark blue, breathing");
 	words(f, "cyan", "breathing", -1, NULL, "cyan (light blue), slowly fading in and out");
 	words(f, "cyan", "alternating", -1, "red", "cyan (light blue) and red, two colours taking turns");
 	words(f, "red", "sos", 3, NULL, "red, an SOS then a count (3 blinks)");
