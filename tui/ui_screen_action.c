@@ -79,14 +79,19 @@ static void offer_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb_n
 		       struct ui_area r)
 {
 	int y = r.y;
+	/* The node says what the action is for; without a text, say what it does. */
 	char *text = ui_render(a, &n->text);
-	if (*text)
-		y += cv_wrap(cv, y, r.x, r.w, 4, 0, text, UI_NORMAL) + 1;
-	free(text);
 	char buf[1200];
-	snprintf(buf, sizeof buf, "blinkdoc can %s for you.%s", words_for(n->action),
-		 n->consent ? " This changes the device, so it runs only when you say so." : "");
-	y += cv_wrap(cv, y, r.x, r.w, 3, 0, buf, UI_NORMAL);
+	if (*text)
+		snprintf(buf, sizeof buf, "%s", text);
+	else
+		snprintf(buf, sizeof buf, "blinkdoc can %s for you.", words_for(n->action));
+	free(text);
+	y += cv_wrap(cv, y, r.x, r.w, 5, 0, buf, UI_NORMAL);
+	if (n->consent)
+		y += cv_wrap(cv, y, r.x, r.w, 2, 0,
+			     "This changes the device, so blinkdoc runs it only when you say so.",
+			     UI_TITLE);
 	y += facts_block(a, cv, n, y, r) + 1;
 	struct ui_list *l = &a->list[SCR_NODE];
 	if (!reachable(a)) {

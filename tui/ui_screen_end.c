@@ -219,8 +219,11 @@ static char *ticket_text(struct ui_app *a, const struct kb_node *n)
 	return s ? s : strdup("");
 }
 
-static const char *const support_items[] = {"Save this session to a file for support",
-					    "Create the support bundle", "Back"};
+enum { SUP_SAVE, SUP_WALK, SUP_BUNDLE, SUP_BACK, SUP_N };
+static const char *const support_items[SUP_N] = {
+	"Save this session to a file for support",
+	"Go through the support checklist (blinkdoc reads the device for you)",
+	"Create the support bundle", "Back"};
 
 static void support_draw(struct ui_app *a, struct ui_canvas *cv)
 {
@@ -234,17 +237,17 @@ static void support_draw(struct ui_app *a, struct ui_canvas *cv)
 	if (a->support_saved[0])
 		y += cv_wrap(cv, y, r.x, r.w, 2, 0, a->support_saved, UI_OK);
 	struct ui_list *l = &a->list[SCR_SUPPORT];
-	if (l->focus > 2)
-		l->focus = 2;
-	int rows = r.y + r.h - y - 4;
+	if (l->focus > SUP_N - 1)
+		l->focus = SUP_N - 1;
+	int rows = r.y + r.h - y - SUP_N - 1;
 	const struct kb_node *tn = ticket_node(a);
 	if (tn && rows > 1) {
 		char *body = ticket_text(a, tn);
 		scroll_body(a, cv, body, y, r.x, r.w, rows, &a->list[SCR_SUPPORT].top);
 		free(body);
 	}
-	y = r.y + r.h - 3;
-	for (int i = 0; i < 3; i++)
+	y = r.y + r.h - SUP_N;
+	for (int i = 0; i < SUP_N; i++)
 		ui_row(a, cv, y + i, r.x, r.w, l->focus == i, i, support_items[i], UI_NORMAL);
 }
 
@@ -290,14 +293,26 @@ static int support_key(struct ui_app *a, enum ui_cmd cmd, int key)
 		break;
 	default: {
 		int top = l->top;
-		int fl = ui_list_key(l, cmd, 3, 1);
+		int fl = ui_list_key(l, cmd, SUP_N, 1);
 		l->top = top;
 		return fl;
 	}
 	}
-	if (l->focus == 0)
+	if (l->focus == SUP_SAVE)
 		return save_copy(a);
-	if (l->focus == 1) {
+	if (l->focus == SUP_WALK) {
+		const struct kb_node *tn = ticket_node(a);
+		struct bd_error err = {0};
+		if (!tn || session_start(a->s, tn->id, &err) < 0) {
+			ui_message(a, UI_ERR, "%s", tn ? err.msg : "the tree has no support checklist");
+			return UI_REDRAW;
+		}
+		a->list[SCR_NODE] = (struct ui_list){0, 0};
+		a->ticks_node = NULL;
+		ui_goto(a, SCR_NODE);
+		return UI_REDRAW | UI_SAVE;
+	}
+	if (l->focus == SUP_BUNDLE) {
 		char why[200];
 		if (bundle_create(a, why, sizeof why) < 0)
 			ui_message(a, UI_WARN, "Not yet: %s. Save the session instead.", why);
