@@ -46,8 +46,9 @@ void bd_serial_holders_advice(const char *path, const char *holders, int n, bool
 			 "retry.");
 	else if (n > 0)
 		snprintf(hint, size,
-			 "Close that program (a serial monitor such as `particle serial monitor`, "
-			 "screen or minicom) or end it with `kill <pid>`, then try again.");
+			 "Close %s (a serial monitor such as `particle serial monitor`, "
+			 "screen or minicom) or end %s with `kill <pid>`, then try again.",
+			 n == 1 ? "that program" : "those programs", n == 1 ? "it" : "them");
 	else
 		snprintf(hint, size,
 			 "Another program has %s open%s. `sudo fuser -v %s` shows which; close "
@@ -152,6 +153,69 @@ static int bd_serial_fail(enum sp_return rc, const char *doing, const char *path
 	return bd_serial_translate(rc, os_errno, doing, path, err);
 }
 
+#ifndef _WIN32
+/* Drops "." and "dir/.." components of an absolute path, in place. */
+static void bd_serial_normalise(char *path)
+{
+	char *parts[256];
+	size_t n = 0;
+	for (char *save = NULL, *t = strtok_r(path, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(t, "."))
+			continue;
+		if (!strcmp(t, "..")) {
+			if (n)
+				n--;
+			continue;
+		}
+		if (n < sizeof parts / sizeof parts[0])
+			parts[n++] = t;
+	}
+	char out[PATH_MAX];
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n && used < sizeof out; i++) {
+		int w = snprintf(out + used, sizeof out - used, "/%s", parts[i]);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	snprintf(path, PATH_MAX, "%s", used ? out : "/");
+}
+
+/* Where path leads, following its symlinks (/dev/serial/by-id/... ->
+ * /dev/ttyACM0) with readlink() alone.  Not realpath(): umockdev's
+ * preload, under which the virtual-device tests run the product, wraps
+ * realpath() and corrupts memory when a device node links out of its test
+ * bed (the result is shorter than the bed prefix it strips).  Directories
+ * along the way are not resolved; /dev has none that are links. */
+static void bd_serial_resolve(const char *path, char out[PATH_MAX])
+{
+	char cur[PATH_MAX], link[PATH_MAX];
+	if (path[0] != '/' && getcwd(link, sizeof link))
+		snprintf(cur, sizeof cur, "%.*s/%s", PATH_MAX / 2, link, path);
+	else
+		snprintf(cur, sizeof cur, "%s", path);
+	bd_serial_normalise(cur);
+	for (int hops = 0; hops < 16; hops++) {
+		ssize_t n = readlink(cur, link, sizeof link - 1);
+		if (n <= 0)
+			break;
+		link[n] = '\0';
+		if (link[0] == '/') {
+			snprintf(cur, sizeof cur, "%s", link);
+		} else {
+			char *slash = strrchr(cur, '/');
+			if (slash)
+				slash[1] = '\0';
+			size_t used = strlen(cur);
+			snprintf(cur + used, sizeof cur - used, "%s", link);
+		}
+		bd_serial_normalise(cur);
+	}
+	snprintf(out, PATH_MAX, "%s", cur);
+}
+#endif
+
 int bd_serial_port_holders(const char *path, char *out, size_t size, bool *unsure)
 {
 	if (size)
@@ -162,8 +226,7 @@ int bd_serial_port_holders(const char *path, char *out, size_t size, bool *unsur
 	return 0;
 #else
 	char want[PATH_MAX];
-	if (!realpath(path, want))
-		snprintf(want, sizeof want, "%s", path);
+	bd_serial_resolve(path, want);
 	DIR *proc = opendir("/proc");
 	if (!proc)
 		return 0;
@@ -191,8 +254,11 @@ int bd_serial_port_holders(const char *path, char *out, size_t size, bool *unsur
 				continue; /* fd entries are numbers */
 			snprintf(link, sizeof link, "%s/%.20s", fddir, f->d_name);
 			ssize_t n = readlink(link, target, sizeof target - 1);
-			if (n <= 0)
+			if (n <= 0) {
+				if (n < 0 && (errno == EACCES || errno == EPERM))
+					*unsure = true; /* not ours to look at */
 				continue;
+			}
 			target[n] = '\0';
 			holds = strcmp(target, want) == 0;
 		}
