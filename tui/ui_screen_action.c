@@ -143,7 +143,7 @@ static void running_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb
 			 etas);
 		cv_put_clip(cv, y++, r.x, r.w, buf, UI_NORMAL);
 	}
-	ui_fmt_duration(e, sizeof e, elapsed);
+	ui_fmt_duration(e, sizeof e, elapsed / 1000 * 1000); /* whole seconds gone, rounded down */
 	ui_fmt_duration(lim, sizeof lim, w->deadline_ms);
 	ui_fmt_duration(left, sizeof left, w->deadline_ms - elapsed);
 	snprintf(buf, sizeof buf, "Elapsed %s of at most %s (%s left).", e, lim, left);
