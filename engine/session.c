@@ -647,6 +647,11 @@ static void prune(struct session *s)
 	s->nans = k;
 }
 
+void session_prune(struct session *s)
+{
+	prune(s);
+}
+
 int session_set_device(struct session *s, const struct kb_device *dev, struct bd_error *err)
 {
 	if (!dev)

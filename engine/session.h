@@ -131,6 +131,9 @@ int session_set_answer(struct session *s, const char *node_id, const char *value
 int session_action_result(struct session *s, const char *result,
 			  const struct session_fact_set *facts, size_t nfacts, const char *detail,
 			  struct bd_error *err);
+/* Drops answers the current walk does not use (after the front-end changed
+ * a base fact, say); records nothing in the transcript. */
+void session_prune(struct session *s);
 /* Undoes the last answer.  BD_E_STATE when there is nothing to undo. */
 int session_back(struct session *s);
 /* Answers given in advance that the walk never reached (diagnose reports them). */

@@ -171,27 +171,7 @@ int ui_led_skip(struct ui_app *a)
 
 void ui_session_prune(struct ui_app *a)
 {
-	/* session.h offers pruning only with an answer change: re-set one input
-	 * to the value it already has (see the report: session_prune wanted). */
-	struct bd_error err = {0};
-	for (size_t i = 0; i < session_path_len(a->s); i++) {
-		const struct session_step *st = session_path_at(a->s, i);
-		if (st->how == HOW_FACT && st->node->fact_id >= 0 &&
-		    session_fact_is_base(a->s, st->node->fact_id)) {
-			session_set_answer(a->s, st->node->id, st->value, HOW_FACT, true, &err);
-			return;
-		}
-	}
-	for (size_t i = session_answer_count(a->s); i-- > 0;) {
-		struct session_answer_view v = session_answer_at(a->s, i);
-		if (v.how == HOW_ACTION)
-			continue;
-		char node[128], value[128];
-		snprintf(node, sizeof node, "%s", v.node);
-		snprintf(value, sizeof value, "%s", v.value);
-		session_set_answer(a->s, node, value, v.how, true, &err);
-		return;
-	}
+	session_prune(a->s);
 }
 
 int ui_session_back(struct ui_app *a)
