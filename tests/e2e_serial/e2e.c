@@ -104,6 +104,12 @@ void e2e_vrun_run(struct e2e_run *r, const char *scenario, int timeout_s,
 	r->err = rr.err ? rr.err : strdup("");
 	r->out_flat = e2e_flatten(r->out);
 	r->err_flat = e2e_flatten(r->err);
+	/* A sanitizer report in the child is a failure whatever its exit code
+	 * (ASan exits 1, which is also "problem found"). */
+	if (strstr(r->err, "Sanitizer") || strstr(r->err, "runtime error:")) {
+		print_run(r);
+		fail_msg("the program under test reported a sanitizer error");
+	}
 	/* bd-vrun's own failures (125) and its timeout (124) are never what a
 	 * test means to check. */
 	if (r->status == 124 || r->status == 125) {
