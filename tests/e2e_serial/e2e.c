@@ -50,6 +50,27 @@ const char *e2e_scenario(const char *name)
 	return access(path, R_OK) == 0 ? path : name;
 }
 
+void e2e_skip(const char *why)
+{
+	fprintf(stderr, "SKIPPED: %s\n", why);
+	fflush(NULL);
+	_exit(77);
+}
+
+bool e2e_have_tool(const char *name)
+{
+	const char *path = getenv("PATH");
+	char dir[1024];
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		snprintf(dir, sizeof dir, "%.*s/%s", (int)n, path, name);
+		if (access(dir, X_OK) == 0)
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
 char *e2e_flatten(const char *s)
 {
 	size_t n = strlen(s);

@@ -72,6 +72,13 @@ void e2e_jnull(const cJSON *o, const char *key);
 void e2e_jkeys(const cJSON *o, const char *const keys[]);
 #define E2E_KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
+/* Ends the process with status 77, which CTest reports as "skipped"
+ * (SKIP_RETURN_CODE), after saying why: for a case this machine cannot run
+ * (not root, a tool missing).  Use before anything needs cleaning up. */
+void e2e_skip(const char *why) __attribute__((noreturn));
+/* Whether an executable named name is on PATH. */
+bool e2e_have_tool(const char *name);
+
 /* Collapses white space runs into one space (new string, caller frees). */
 char *e2e_flatten(const char *s);
 double e2e_now(void);

@@ -166,11 +166,11 @@ static void port_busy(void **state)
 static void permission_denied(void **state)
 {
 	(void)state;
-	if (geteuid() != 0) {
-		/* Needs root to hand the bed to another user and drop to it. */
-		print_message("not root: cannot run blinkdoc as another user; skipped\n");
-		skip();
-	}
+	/* Needs root to hand the bed to another user and to drop to it. */
+	if (geteuid() != 0)
+		e2e_skip("not root: cannot run blinkdoc as another user");
+	if (!e2e_have_tool("setpriv"))
+		e2e_skip("setpriv (util-linux) is not installed");
 	/* Make the bed usable by `nobody` (umockdev's ioctl sockets must be
 	 * reachable: its preload exits when it cannot connect), but leave the
 	 * pty behind /dev/ttyACM0 root's alone (0600), then run blinkdoc as
@@ -188,6 +188,17 @@ static void permission_denied(void **state)
 	expect_err(&r, "Add yourself to the `dialout` group: `sudo usermod -aG dialout $USER`, "
 		       "then log out and back in");
 	expect_err(&r, "udev rule");
+	e2e_run_free(&r);
+
+	/* KNOWN BUG, asserted as it is so that it stays visible: the udev
+	 * alternative names `blinkdoc udev-rules --install`, a command that does
+	 * not exist (the hint text lives in transports/serial/serial_port.c and
+	 * is pinned by tests/serial/test_errors.c; commands in tui/main.c).
+	 * When the command exists (or the hint gives the rule as a shell
+	 * command), this fails: assert exit 0 for `udev-rules --help` instead. */
+	E2E_BD(&r, "no-devices", "udev-rules", "--help");
+	expect_status(&r, 2);
+	expect_err(&r, "unknown command \"udev-rules\"");
 	e2e_run_free(&r);
 }
 

@@ -84,6 +84,8 @@ static void dfu_by_baud(void **state)
 {
 	(void)state;
 	struct e2e_run r;
+	if (!e2e_have_tool("dfu-util"))
+		e2e_skip("dfu-util is not installed (Debian: dfu-util)");
 	/* blinkdoc asks with 14400 baud and waits (30 s deadline) for the
 	 * DFU-mode device; dfu-util then shows where the device went. */
 	e2e_vrun_run(&r, "boron-normal", 90,
