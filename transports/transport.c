@@ -342,6 +342,21 @@ static void bd_wait_a_little(struct bd_transports *t, struct bd_op *op, int ms)
 	bd_sleep_until(op->deadline, ms);
 }
 
+/* Whether row is the device `like` after a re-enumeration.  The device ID
+ * decides when both rows have one; a row without one (a Gen 2 device in DFU
+ * mode reports "00000000010C" as its serial) is matched by the physical USB
+ * port it sits on and its platform. */
+static bool bd_same_physical(const struct bd_device *row, const struct bd_device *like)
+{
+	if (like->device_id[0] && row->device_id[0])
+		return strcasecmp(row->device_id, like->device_id) == 0;
+	if (like->usb_path[0] && row->usb_path[0])
+		return strcmp(row->usb_path, like->usb_path) == 0 &&
+		       (like->platform_id < 0 || row->platform_id < 0 ||
+			like->platform_id == row->platform_id);
+	return !like->device_id[0] && bd_same_device(row, like);
+}
+
 static bool bd_find_like(struct bd_transports *t, const struct bd_device *like, enum bd_mode mode,
 			 struct bd_device *out)
 {
@@ -350,11 +365,12 @@ static bool bd_find_like(struct bd_transports *t, const struct bd_device *like, 
 	bool found = false;
 	if (bd_transports_list(t, &l, &e) >= 0) {
 		for (size_t i = 0; i < l.n && !found; i++) {
-			bool same = like->device_id[0]
-					    ? strcasecmp(l.v[i].device_id, like->device_id) == 0
-					    : bd_same_device(&l.v[i], like);
-			if (same && (mode == BD_MODE_UNKNOWN || l.v[i].mode == mode)) {
+			if (bd_same_physical(&l.v[i], like) &&
+			    (mode == BD_MODE_UNKNOWN || l.v[i].mode == mode)) {
 				*out = l.v[i];
+				/* Keep what the new mode cannot tell (the ID in DFU). */
+				if (!out->device_id[0])
+					memcpy(out->device_id, like->device_id, sizeof out->device_id);
 				found = true;
 			}
 		}
@@ -380,13 +396,20 @@ int bd_transports_wait_for(struct bd_transports *t, const struct bd_device *like
 			break;
 		bd_wait_a_little(t, op, BD_POLL_MS);
 	}
-	bd_error_set(err, BD_E_TIMEOUT, "device %s did not appear in %s mode within %.1f s",
-		     like->device_id[0] ? like->device_id : like->usb_path, bd_mode_name(mode),
+	bd_error_set(err, BD_E_TIMEOUT, "device %s did not come back%s%s within %.1f s",
+		     like->device_id[0] ? like->device_id : like->usb_path,
+		     mode == BD_MODE_UNKNOWN ? "" : " in ", mode == BD_MODE_UNKNOWN ? "" : bd_mode_name(mode),
 		     (double)(bd_now_ms() - started) / 1000.0);
-	bd_error_hint(err, "Check the LED: %s. If it shows something else, unplug the device, "
-			   "plug it in again and repeat the command.",
-		      mode == BD_MODE_DFU ? "blinking yellow means DFU mode"
-					  : "it should come back on its own");
+	if (mode == BD_MODE_DFU)
+		bd_error_hint(err, "If the LED blinks yellow it is in DFU mode but USB does not see "
+				   "it: try another cable or port. Otherwise it restarted without "
+				   "reaching DFU mode: put it there with the buttons (hold MODE/SETUP, "
+				   "tap RESET, let go when the LED blinks yellow) and run the same "
+				   "command again.");
+	else
+		bd_error_hint(err, "Look at the LED: if it blinks yellow it is still in DFU mode, if "
+				   "it is dark or frozen it did not restart. Unplug the device, plug "
+				   "it in again, and run the same command again.");
 	return BD_E_TIMEOUT;
 }
 
@@ -541,8 +564,23 @@ int bd_transports_reset(struct bd_transports *t, struct bd_device *dev, struct b
 			struct bd_error *err)
 {
 	struct bd_op local;
-	return bd_first_route(t, dev, bd_call_reset, NULL, bd_op_or_default(op, &local, 10000),
-			      err, "reset the device");
+	op = bd_op_or_default(op, &local, 30000);
+	int rc = bd_first_route(t, dev, bd_call_reset, NULL, op, err, "reset the device");
+	if (rc < 0)
+		return rc;
+	/* The device acknowledges first and re-enumerates about a second
+	 * later: wait for it to leave and come back, in whatever mode. */
+	bd_wait_gone(t, dev, op);
+	struct bd_device now;
+	struct bd_error e = {0};
+	if (bd_transports_wait_for(t, dev, BD_MODE_UNKNOWN, &now, op, &e) < 0) {
+		if (err)
+			*err = e;
+		return e.code;
+	}
+	bd_op_logf(op, "device is back (%s mode)", bd_mode_name(now.mode));
+	*dev = now;
+	return 0;
 }
 
 int bd_transports_flash(struct bd_transports *t, struct bd_device *dev,

@@ -27,6 +27,10 @@ struct bd_usb_handle {
 	char where[96];                   /* "Boron (2b04:c00d) at USB 1-2" for messages */
 };
 
+/* Points h->x at libusb control transfers on h->h (after h has its final
+ * address: the transfer context is h itself). */
+void bd_usb_handle_bind(struct bd_usb_handle *h);
+
 /* Fills the usb_path ("1-2.3") of a libusb device. */
 void bd_usb_path(libusb_device *d, char *out, size_t size);
 

@@ -37,7 +37,7 @@ static void bd_usb_list_details(struct bd_usb_state *s, libusb_device *d,
 		return;
 	}
 	struct bd_op op = {bd_deadline_in(BD_USB_LIST_QUERY_MS), NULL, NULL, NULL, NULL};
-	h.x.ctx = &h;
+	bd_usb_handle_bind(&h);
 	bd_usb_list_query(&h, row, &op, &e);
 	libusb_close(h.h);
 }

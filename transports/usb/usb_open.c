@@ -17,6 +17,13 @@ static int bd_usb_control(void *ctx, const struct bd_ctrl_setup *s, uint8_t *dat
 	return bd_usb_code(rc);
 }
 
+void bd_usb_handle_bind(struct bd_usb_handle *h)
+{
+	h->x.control = bd_usb_control;
+	h->x.sleep_ms = NULL;
+	h->x.ctx = h;
+}
+
 void bd_usb_path(libusb_device *d, char *out, size_t size)
 {
 	uint8_t ports[8];
