@@ -52,6 +52,8 @@ struct bd_transports {
 #define BD_POLL_MS 200
 /* How long a device may take to drop off the bus after accepting a reset. */
 #define BD_DISAPPEAR_MS 4000
+/* How long a device may take to start its firmware after leaving DFU. */
+#define BD_COMEBACK_MS 30000
 
 const char *bd_mode_name(enum bd_mode mode)
 {
@@ -592,8 +594,25 @@ int bd_transports_flash(struct bd_transports *t, struct bd_device *dev,
 		return bd_error_set(err, BD_E_STATE,
 				    "the device is in %s mode; flashing needs DFU mode (blinking "
 				    "yellow)", bd_mode_name(dev->mode));
-	return bd_first_route(t, dev, bd_call_flash, &a, bd_op_or_default(op, &local, 600000), err,
-			      "flash the device");
+	op = bd_op_or_default(op, &local, 600000);
+	int rc = bd_first_route(t, dev, bd_call_flash, &a, op, err, "flash the device");
+	if (rc < 0 || !req->leave || req->dry_run)
+		return rc;
+	/* Left DFU: the bootloader resets into the new firmware.  Wait for the
+	 * device to drop off and come back, in whatever mode it starts. */
+	bd_wait_gone(t, dev, op);
+	struct bd_op back = *op;
+	back.deadline = bd_deadline_min(op->deadline, bd_deadline_in(BD_COMEBACK_MS));
+	struct bd_device now;
+	struct bd_error e = {0};
+	if (bd_transports_wait_for(t, dev, BD_MODE_UNKNOWN, &now, &back, &e) < 0) {
+		if (err)
+			*err = e;
+		return e.code;
+	}
+	bd_op_logf(op, "device is back (%s mode)", bd_mode_name(now.mode));
+	*dev = now;
+	return 0;
 }
 
 int bd_transports_read(struct bd_transports *t, struct bd_device *dev, int alt,
