@@ -29,6 +29,9 @@ static const struct command commands[] = {
 	{"dfu", cmd_mode, "put the device in DFU mode (blinking yellow)"},
 	{"safe-mode", cmd_mode, "restart the device in safe mode (breathing magenta)"},
 	{"reset", cmd_mode, "restart the device"},
+	{"flash", cmd_flash, "write a firmware module over USB DFU, verified (refuses wrong files)"},
+	{"backup", cmd_backup, "save the device's app (user firmware) to a file over USB DFU"},
+	{"udev-rules", cmd_udev, "print or install the Linux udev rule for Particle USB devices"},
 };
 
 static void usage(FILE *f)
