@@ -7,6 +7,7 @@
 
 #include "common/strbuf.h"
 
+#include "flash.h"
 #include "module_analysis.h"
 
 static const struct {
@@ -215,6 +216,76 @@ static void run_mode(struct action_env *env, enum bd_mode mode, struct bd_op *op
 	o->result = "ok";
 }
 
+/* "flash": the same pipeline as `blinkdoc flash --yes` (the person chose
+ * the file and confirmed at the action node); a backup first when the
+ * session has a backup path. */
+static void run_flash(struct action_env *env, struct bd_op *op, struct action_outcome *o)
+{
+	struct bd_error e = {0};
+	if (!env->flash_file) {
+		snprintf(o->detail, sizeof o->detail, "no firmware file was chosen to flash");
+		o->code = BD_E_INVALID;
+		o->result = "unavailable";
+		return;
+	}
+	struct flash_plan *p = NULL;
+	if (flash_plan_new(env->t, kb_platforms(env->kb), &env->dev, env->flash_file, &p, op, &e) <
+	    0) {
+		outcome_error(o, &e);
+		o->result = "failed";
+		add_bool(o, "probe.flashed", false);
+		return;
+	}
+	for (size_t i = 0; i < p->report.nwarn; i++)
+		bd_op_logf(op, "warning: %s", p->report.warn[i]);
+	struct flash_opts fo = {.dry_run = false,
+				.backup_path = p->user_part ? env->backup_path : NULL};
+	if (flash_run(env->t, p, &fo, op, &e) < 0) {
+		outcome_error(o, &e);
+		add_bool(o, "probe.flashed", false);
+	} else {
+		add_bool(o, "probe.flashed", true);
+		if (fo.backup_path)
+			add_str(o, "probe.backup_file", fo.backup_path);
+		snprintf(o->detail, sizeof o->detail,
+			 "flashed and verified %zu bytes at 0x%08x; the device is back in %s mode",
+			 p->len, (unsigned)p->addr, bd_mode_name(p->dev.mode));
+		o->result = "ok";
+	}
+	env->dev = p->dev;
+	flash_plan_free(p);
+}
+
+/* "backup": the app into env->backup_path, then the device restarted if
+ * it was not in DFU mode before. */
+static void run_backup(struct action_env *env, struct bd_op *op, struct action_outcome *o)
+{
+	struct bd_error e = {0};
+	if (!env->backup_path) {
+		snprintf(o->detail, sizeof o->detail, "no file was chosen for the backup");
+		o->code = BD_E_INVALID;
+		o->result = "unavailable";
+		return;
+	}
+	bool was_dfu = env->dev.mode == BD_MODE_DFU;
+	struct flash_backup b;
+	if (flash_backup_read(env->t, kb_platforms(env->kb), &env->dev, &b, op, &e) < 0 ||
+	    flash_backup_save(&b, env->backup_path, &e) < 0) {
+		flash_backup_free(&b); /* zeroed by flash_backup_read even on failure */
+		outcome_error(o, &e);
+	} else {
+		add_str(o, "probe.backup_file", env->backup_path);
+		snprintf(o->detail, sizeof o->detail, "saved %s", b.note);
+		flash_backup_free(&b);
+		o->result = "ok";
+	}
+	if (!was_dfu && env->dev.mode == BD_MODE_DFU) {
+		struct bd_error re = {0};
+		if (bd_transports_reset(env->t, &env->dev, op, &re) < 0)
+			bd_op_logf(op, "the device stays in DFU mode: %s", re.msg);
+	}
+}
+
 void actions_run(struct action_env *env, const char *action, struct action_outcome *o)
 {
 	memset(o, 0, sizeof *o);
@@ -248,6 +319,10 @@ void actions_run(struct action_env *env, const char *action, struct action_outco
 		run_mode(env, BD_MODE_NORMAL, &op, o);
 	else if (!strcmp(action, "reset"))
 		run_mode(env, BD_MODE_UNKNOWN, &op, o);
+	else if (!strcmp(action, "flash"))
+		run_flash(env, &op, o);
+	else if (!strcmp(action, "backup"))
+		run_backup(env, &op, o);
 	else
 		snprintf(o->detail, sizeof o->detail, "blinkdoc cannot do \"%s\" by itself yet", action);
 }
