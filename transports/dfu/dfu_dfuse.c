@@ -59,6 +59,8 @@ int bd_dfuse_poll(const struct bd_dfu *d, const char *what, int64_t budget_ms,
 		if (wait > left)
 			wait = left;
 		bd_usb_xfer_sleep(d->x, (unsigned)wait);
+		if (bd_deadline_passed(until))
+			break;
 	}
 	if (bd_op_cancelled(d->op))
 		return bd_error_set(err, BD_E_CANCELLED, "%s: cancelled while the device was busy",
@@ -173,7 +175,10 @@ int bd_dfuse_enter_safe_mode(const struct bd_dfu *d, struct bd_error *err)
 		return rc;
 	struct bd_dfu_status st;
 	struct bd_error e = {0};
-	rc = bd_dfu_get_status(d, &st, &e);
+	struct bd_deadline until = bd_deadline_in(BD_DFUSE_COMMAND_BUDGET_MS);
+	while ((rc = bd_dfu_get_status(d, &st, &e)) == 0 && bd_dfuse_busy(st.state) &&
+	       st.status == BD_DFU_STATUS_OK && !bd_deadline_passed(until))
+		bd_usb_xfer_sleep(d->x, st.poll_timeout_ms < 100 ? st.poll_timeout_ms : 100);
 	/* The bootloader resets right away; losing it here is success. */
 	if (rc == BD_E_DISCONNECTED || rc == BD_E_IO || rc == BD_E_TIMEOUT || rc == BD_E_STALL)
 		return 0;

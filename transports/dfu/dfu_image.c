@@ -199,7 +199,14 @@ int bd_dfu_leave(struct bd_dfu_target *t, struct bd_op *op, struct bd_error *err
 		return bd_dfu_gone(rc) ? 0 : rc;
 	struct bd_dfu_status st;
 	struct bd_error e = {0};
-	rc = bd_dfu_get_status(&t->dfu, &st, &e);
+	struct bd_deadline until = bd_deadline_in(BD_DFUSE_COMMAND_BUDGET_MS);
+	if (op)
+		until = bd_deadline_min(until, op->deadline);
+	/* Some bootloaders pass through dfuDNBUSY first; wait that out. */
+	while ((rc = bd_dfu_get_status(&t->dfu, &st, &e)) == 0 &&
+	       (st.state == BD_DFU_STATE_DNBUSY || st.state == BD_DFU_STATE_DNLOAD_SYNC) &&
+	       st.status == BD_DFU_STATUS_OK && !bd_deadline_passed(until))
+		bd_usb_xfer_sleep(t->dfu.x, st.poll_timeout_ms < 100 ? st.poll_timeout_ms : 100);
 	if (rc < 0) {
 		if (bd_dfu_gone(rc)) {
 			bd_op_logf(op, "dfu: the device dropped off USB while leaving DFU (normal: "
