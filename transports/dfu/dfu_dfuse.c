@@ -53,12 +53,18 @@ int bd_dfuse_poll(const struct bd_dfu *d, const char *what, int64_t budget_ms,
 		int64_t left = bd_deadline_left_ms(until);
 		if (left <= 0 || bd_op_cancelled(d->op))
 			break;
-		/* The device says how long to leave it alone; do so, within
-		 * the budget (one more GETSTATUS then tells). */
-		int64_t wait = st->poll_timeout_ms;
-		if (wait > left)
-			wait = left;
-		bd_usb_xfer_sleep(d->x, (unsigned)wait);
+		/* The device says how long to leave it alone.  A wait longer
+		 * than what is left of the step's budget cannot end well:
+		 * say so now instead of sleeping into the deadline. */
+		if ((int64_t)st->poll_timeout_ms > left) {
+			bd_error_set(err, BD_E_TIMEOUT,
+				     "%s: the device (%s) asks to wait %u ms before the next status "
+				     "request, more than the %lld ms left for this step",
+				     what, bd_dfu_state_name(st->state),
+				     (unsigned)st->poll_timeout_ms, (long long)left);
+			return BD_E_TIMEOUT;
+		}
+		bd_usb_xfer_sleep(d->x, st->poll_timeout_ms);
 		if (bd_deadline_passed(until))
 			break;
 	}
