@@ -68,6 +68,15 @@ struct vdev_platform {
 	unsigned dfu_transfer_size;
 	char dfu_alt[VDEV_MAX_ALTS][128];
 	size_t ndfu_alt;
+	unsigned quirks;               /* VDEV_QUIRK_* from devices.json "quirks" */
+};
+
+/* devices.json "quirks" the models act on. */
+enum {
+	VDEV_QUIRK_OUT_NEEDS_DATA = 0x1,  /* "control-out-needs-data" (rtl872x) */
+	VDEV_QUIRK_NO_CONTROL_REQ = 0x2,  /* "no-control-requests" (Core) */
+	VDEV_QUIRK_MANIFEST_AS_IDLE = 0x4, /* "manifest-as-idle" (STM32 bootloaders) */
+	VDEV_QUIRK_MANIFEST_RESETS = 0x8, /* "manifest-resets" (Gen 3+ bootloaders) */
 };
 
 /* Default devices.json: $VDEV_DEVICES_JSON, else the source tree's copy. */
@@ -113,6 +122,31 @@ enum vdev_modules {
 	VDEV_MODULES_SAFE_MODE_DEP,    /* a system part's dependency fails (vc 30, vv 26) */
 };
 
+/* Status of a framed service request reply (protocols.md 3.3). */
+enum vdev_svc_status {
+	VDEV_SVC_OK = 0,
+	VDEV_SVC_ERROR = 1,
+	VDEV_SVC_PENDING = 2,
+	VDEV_SVC_BUSY = 3,
+	VDEV_SVC_NO_MEMORY = 4,
+	VDEV_SVC_NOT_FOUND = 5,
+};
+
+/* DFU requests (and DfuSe commands) a fault can name. */
+enum vdev_dfu_req {
+	VDEV_DFU_REQ_NONE = 0,
+	VDEV_DFU_REQ_DETACH,
+	VDEV_DFU_REQ_DNLOAD,      /* any DNLOAD */
+	VDEV_DFU_REQ_UPLOAD,
+	VDEV_DFU_REQ_GETSTATUS,
+	VDEV_DFU_REQ_CLRSTATUS,
+	VDEV_DFU_REQ_GETSTATE,
+	VDEV_DFU_REQ_ABORT,
+	VDEV_DFU_REQ_ERASE,       /* DNLOAD of DfuSe command 0x41 */
+	VDEV_DFU_REQ_SET_ADDRESS, /* DNLOAD of DfuSe command 0x21 */
+	VDEV_DFU_REQ_WRITE,       /* DNLOAD of a data block (wValue >= 2) */
+};
+
 /* Faults; all zero means a well-behaved device. */
 struct vdev_faults {
 	bool silent;               /* the console never answers */
@@ -122,12 +156,60 @@ struct vdev_faults {
 	unsigned byte_delay_ms;    /* wait between bytes of a reply (trickle) */
 	bool disconnect_mid_reply; /* the device leaves the bus halfway through a reply */
 	bool never_returns;        /* after a reset (mode change) it never re-enumerates */
+
+	/* Control requests (normal mode, vdev_ctrl.c). */
+	int ctrl_init_status;      /* INIT answers this enum vdev_svc_status (BUSY, NO_MEMORY,
+				    * ERROR) without an id; 0: normal */
+	bool ctrl_never_done;      /* requests stay PENDING forever (a blocked system thread) */
+	bool ctrl_stall;           /* every Particle vendor request stalls (no control requests) */
+
+	/* DFU mode (vdev_dfu.c).  Counters start when the DFU personality
+	 * appears on the bus. */
+	enum vdev_dfu_req dfu_stall; /* this request stalls: dfuERROR, errSTALLEDPKT */
+	unsigned dfu_stall_skip;   /* ... after letting this many of them through */
+	unsigned dfu_stall_times;  /* ... this many times (0: every time) */
+	bool dfu_err_write;        /* a data block touching dfu_err_write_addr of alt */
+	unsigned dfu_err_write_alt; /* dfu_err_write_alt fails: dfuERROR, errWRITE */
+	uint32_t dfu_err_write_addr;
+	bool dfu_err_erase;        /* erasing the sector holding dfu_err_erase_addr of */
+	unsigned dfu_err_erase_alt; /* alt dfu_err_erase_alt fails: dfuERROR, errERASE */
+	uint32_t dfu_err_erase_addr;
+	unsigned dfu_poll_timeout_ms; /* bwPollTimeout of every dfuDNBUSY status (0: family's) */
+	unsigned dfu_unplug_after_blocks; /* the cable comes out when data block N+1 arrives
+					   * (that DNLOAD never completes); 0: never */
 };
 
-/* Reset timing.  0 means the default (reset 20 ms, enumerate 250 ms). */
+/* Timing.  0 means the default given. */
 struct vdev_timing {
-	unsigned reset_ms;       /* trigger (magic baud, `L`, ...) -> device leaves the bus */
-	unsigned enumerate_ms;   /* leaves the bus -> appears again in its new mode */
+	unsigned reset_ms;       /* trigger (magic baud, `L`, ...) -> device leaves the bus (20) */
+	unsigned enumerate_ms;   /* leaves the bus -> appears again in its new mode (250) */
+	unsigned request_reset_ms; /* control request 40/41/50/60 done -> leaves the bus (1000,
+				    * Device OS waits 1 s after the host read the result) */
+	unsigned manifest_reset_ms; /* DFU manifest reported -> leaves the bus (500, the
+				     * bootloaders' countdown) */
+	unsigned erase_ms;       /* DFU: busy after a sector erase: the next request is
+				  * answered this late (0) */
+	unsigned write_ms;       /* DFU: busy after a block write (0) */
+};
+
+/* Behaviour of the control-request model (vdev_ctrl.c);
+ * vdev_device_opts_init() fills the defaults given. */
+#define VDEV_CTRL_MAX_RESULTS 8
+struct vdev_ctrl_opts {
+	unsigned pending_polls;  /* CHECKs answered PENDING before a request is done (1) */
+	unsigned alloc_polls;    /* CHECKs answered PENDING while a payload larger than
+				  * pooled_size gets its buffer (1) */
+	unsigned max_active;     /* active requests; one more INIT answers BUSY (4) */
+	unsigned pooled_size;    /* payloads up to this size are accepted at INIT (64) */
+	unsigned alloc_limit;    /* larger payloads cannot be allocated: CHECK answers
+				  * NO_MEMORY (0: no limit) */
+	bool module_info_legacy; /* GET_MODULE_INFO answers in the old Module numbering
+				  * (field 1) instead of FirmwareModule (field 2) */
+	struct {
+		uint16_t type;
+		int32_t result;
+	} results[VDEV_CTRL_MAX_RESULTS]; /* forced result (empty reply) per request type */
+	size_t nresults;
 };
 
 struct vdev_device_opts {
@@ -147,9 +229,11 @@ struct vdev_device_opts {
 	bool wifi_save_fails;      /* the `w` dialog ends with the failure text */
 	struct vdev_faults faults;
 	struct vdev_timing timing;
+	struct vdev_ctrl_opts ctrl;
 };
 
-/* Fills o with defaults for platform (a borrowed string). */
+/* Fills o with defaults for platform (a borrowed string), including the
+ * control-request defaults of struct vdev_ctrl_opts. */
 void vdev_device_opts_init(struct vdev_device_opts *o, const char *platform);
 
 /* Adds a device and plugs it in, in opts->mode.  Blocks until its nodes
@@ -204,6 +288,9 @@ void vdev_device_set_faults(struct vdev_device *dev, const struct vdev_faults *f
 int vdev_device_unplug(struct vdev_device *dev);
 /* Plugs it in again in its current mode.  Blocks until the nodes exist. */
 int vdev_device_plug(struct vdev_device *dev);
+/* Pulls the cable delay_ms from now (as vdev_device_unplug; it stays
+ * away until vdev_device_plug).  Non-blocking, hook-safe. */
+int vdev_device_unplug_later(struct vdev_device *dev, unsigned delay_ms);
 /* Resets the device after delay_ms: it leaves the bus and comes back in mode
  * (safe_mode as given) after the enumerate delay, unless the never_returns
  * fault is set.  Non-blocking, hook-safe.  This is what magic baud rates,
@@ -266,5 +353,63 @@ void vdev_device_delay_answer(struct vdev_device *dev, unsigned delay_ms);
 /* Alt setting the host selected on iface of the current personality (0 if
  * never set).  Hook-safe. */
 unsigned vdev_device_alt_setting(struct vdev_device *dev, unsigned iface);
+
+/* ---- phase 2: the models behind the hook --------------------------------- */
+
+/* Every device comes with a control-request model on VDEV_USB_NORMAL
+ * (vdev_ctrl.c: raw 'P' requests and the framed service protocol) and, when
+ * its platform has a DFU mode, a DfuSe model on VDEV_USB_DFU (vdev_dfu.c)
+ * with one flash image per alt setting.  vdev_device_set_usb_model()
+ * replaces them; the flash images stay with the device. */
+
+/* What happened to the flash image of one alt setting. */
+struct vdev_flash_stats {
+	unsigned erases;         /* sectors erased through DfuSe ERASE */
+	unsigned writes;         /* data blocks written (DNLOAD wValue >= 2) */
+	size_t bytes_written;
+	unsigned uploads;        /* UPLOAD data blocks read */
+	size_t bytes_uploaded;
+	size_t lost_bytes;       /* bytes written over flash that was not erased (NOR:
+				  * the result is old AND new) */
+	unsigned rejected;       /* writes/erases refused (protection, faults, range) */
+};
+
+/* Reads len bytes of alt's memory at addr (0xFF where never written).
+ * -ENOENT: no such alt; -ERANGE: outside its memory map.  Hook-safe. */
+int vdev_device_flash_read(struct vdev_device *dev, unsigned alt, uint32_t addr, void *buf,
+			   size_t len);
+/* Puts content in place (bytes replaced, no erase needed, sector
+ * properties ignored): e.g. a user part for a backup to read.  Not counted
+ * in the stats.  Hook-safe. */
+int vdev_device_flash_write(struct vdev_device *dev, unsigned alt, uint32_t addr,
+			    const void *buf, size_t len);
+/* Erases all of alt's memory (not counted).  Hook-safe. */
+int vdev_device_flash_erase_all(struct vdev_device *dev, unsigned alt);
+/* vdev_device_flash_write() of a file's content; -errno. */
+int vdev_device_flash_load(struct vdev_device *dev, unsigned alt, uint32_t addr,
+			   const char *path);
+/* Writes len bytes of alt's memory at addr to path ("-": stdout); -errno. */
+int vdev_device_flash_dump(struct vdev_device *dev, unsigned alt, uint32_t addr, size_t len,
+			   const char *path);
+/* Statistics of alt since the device was created or the last reset. */
+int vdev_device_flash_stats(struct vdev_device *dev, unsigned alt, struct vdev_flash_stats *out);
+void vdev_device_flash_reset_stats(struct vdev_device *dev);
+/* Number of alt settings with a flash image (devices.json alts). */
+unsigned vdev_device_flash_alts(struct vdev_device *dev);
+
+/* The DFU model's state now: bState (2 dfuIDLE ... 10 dfuERROR), bStatus
+ * (0 OK, 3 errWRITE, ...) and the DfuSe address pointer.  -ENODEV when the
+ * platform has no DFU mode.  Hook-safe. */
+int vdev_device_dfu_state(struct vdev_device *dev, uint8_t *state, uint8_t *status,
+			  uint32_t *address);
+
+/* Text log of the control requests the device answered, one per line, e.g.
+ * "INIT type=90 size=0 -> OK id=1", "CHECK id=1 -> OK result=0 size=231",
+ * "RECV id=1 len=231", "RESET id=0 -> OK", "P IN 30 -> 5.9.0",
+ * "P OUT 40 -> reset", "STALL bRequest=6 ..." (up to len-1 bytes,
+ * NUL-ended); returns the total length.  Hook-safe. */
+size_t vdev_device_ctrl_log(struct vdev_device *dev, char *buf, size_t len);
+/* Requests the control-request model holds now (INITed, not finished). */
+unsigned vdev_device_ctrl_active(struct vdev_device *dev);
 
 #endif

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "vdev_console.h"
+#include "vdev_ctrl.h"
+#include "vdev_dfu.h"
 #include "vdev_internal.h"
 #include "vdev_sysfs.h"
 #include "vdev_tty.h"
@@ -21,6 +23,10 @@ void vdev_device_opts_init(struct vdev_device_opts *o, const char *platform)
 	memset(o, 0, sizeof(*o));
 	o->platform = platform;
 	o->mode = VDEV_MODE_NORMAL;
+	o->ctrl.pending_polls = 1;
+	o->ctrl.alloc_polls = 1;
+	o->ctrl.max_active = 4;
+	o->ctrl.pooled_size = 64;
 }
 
 static bool valid_device_id(const char *id)
@@ -283,7 +289,8 @@ void vdev_device_leave_bus_locked(struct vdev_device *dev)
 {
 	vdev_bed_cancel(dev->bed, dev->reset_src);
 	vdev_bed_cancel(dev->bed, dev->return_src);
-	dev->reset_src = dev->return_src = 0;
+	vdev_bed_cancel(dev->bed, dev->unplug_src);
+	dev->reset_src = dev->return_src = dev->unplug_src = 0;
 	unplug_locked(dev);
 }
 
@@ -451,6 +458,20 @@ struct vdev_device *vdev_bed_add_device(struct vdev_bed *bed, const struct vdev_
 	dev->timing.reset_ms = o->timing.reset_ms ? o->timing.reset_ms : VDEV_DEFAULT_RESET_MS;
 	dev->timing.enumerate_ms =
 		o->timing.enumerate_ms ? o->timing.enumerate_ms : VDEV_DEFAULT_ENUMERATE_MS;
+	dev->timing.request_reset_ms = o->timing.request_reset_ms ? o->timing.request_reset_ms
+								  : VDEV_DEFAULT_REQUEST_RESET_MS;
+	dev->timing.manifest_reset_ms = o->timing.manifest_reset_ms
+						? o->timing.manifest_reset_ms
+						: VDEV_DEFAULT_MANIFEST_RESET_MS;
+	/* Phase 2 models, installed before the device first appears. */
+	dev->ctrl = vdev_ctrl_new(dev, &o->ctrl);
+	dev->models[VDEV_USB_NORMAL].ops = vdev_ctrl_model_ops();
+	dev->models[VDEV_USB_NORMAL].model = dev->ctrl;
+	if (dev->plat->dfu_vid) {
+		dev->dfu = vdev_dfu_new(dev);
+		dev->models[VDEV_USB_DFU].ops = vdev_dfu_model_ops();
+		dev->models[VDEV_USB_DFU].model = dev->dfu;
+	}
 	dev->tty_index = -1;
 	dev->holder_pid = -1;
 	dev->holder_stdin = -1;
@@ -483,6 +504,8 @@ void vdev_device_free(struct vdev_device *dev)
 	vdev_console_free(dev->console);
 	g_string_free(dev->rx_log, TRUE);
 	g_free(dev->modules_json);
+	vdev_ctrl_free(dev->ctrl);
+	vdev_dfu_free(dev->dfu);
 	g_free(dev);
 }
 
@@ -492,6 +515,32 @@ int vdev_device_unplug(struct vdev_device *dev)
 
 	vdev_bed_run(dev->bed, plug_on_loop, &call);
 	return call.rc;
+}
+
+static gboolean unplug_cb(gpointer data)
+{
+	struct vdev_device *dev = data;
+
+	VDEV_LOCK(dev->bed->core);
+	if (is_current(dev->unplug_src)) {
+		dev->unplug_src = 0;
+		vdev_device_leave_bus_locked(dev);
+	}
+	VDEV_UNLOCK(dev->bed->core);
+	return G_SOURCE_REMOVE;
+}
+
+int vdev_device_unplug_later(struct vdev_device *dev, unsigned delay_ms)
+{
+	VDEV_LOCK(dev->bed->core);
+	if (!dev->present) {
+		VDEV_UNLOCK(dev->bed->core);
+		return -ENODEV;
+	}
+	vdev_bed_cancel(dev->bed, dev->unplug_src);
+	dev->unplug_src = vdev_bed_timeout(dev->bed, delay_ms, unplug_cb, dev);
+	VDEV_UNLOCK(dev->bed->core);
+	return 0;
 }
 
 int vdev_device_plug(struct vdev_device *dev)

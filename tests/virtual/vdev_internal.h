@@ -29,6 +29,8 @@
 #define VDEV_MAX_TTYS 32
 #define VDEV_DEFAULT_RESET_MS 20
 #define VDEV_DEFAULT_ENUMERATE_MS 250
+#define VDEV_DEFAULT_REQUEST_RESET_MS 1000
+#define VDEV_DEFAULT_MANIFEST_RESET_MS 500
 
 struct vdev_core {
 	gatomicrefcount rc;
@@ -44,6 +46,8 @@ void vdev_core_unref(struct vdev_core *c);
 struct vdev_usbfs;   /* vdev_usbfs.c: one usbdevfs node */
 struct vdev_tty;     /* vdev_tty.c: one CDC-ACM tty */
 struct vdev_console; /* vdev_console.c: the Device OS console model */
+struct vdev_ctrl_model;    /* vdev_ctrl.c: control requests */
+struct vdev_dfu;     /* vdev_dfu.c: DfuSe */
 
 struct vdev_bed {
 	struct vdev_core *core;
@@ -117,6 +121,9 @@ struct vdev_device {
 		void *model;
 	} models[2];
 	unsigned answer_delay_ms;            /* set by a hook for its current answer */
+	struct vdev_ctrl_model *ctrl;              /* phase 2 models, owned; dfu NULL without DFU */
+	struct vdev_dfu *dfu;
+	guint unplug_src;                    /* pending vdev_device_unplug_later */
 	pid_t holder_pid;
 	int holder_stdin;
 };

@@ -9,9 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A made-up but stable SHA-256 for the user part ("u"). */
-#define USER_PART_HASH "3FE3D246AB659DC01C4CFE030B89EE23FFBF54EDBAA402957CBC47078E631341"
-
 int vdev_modules_system_version(const char *os_version)
 {
 	int major = 0, minor = 0, patch = 0;
@@ -30,97 +27,135 @@ static int bootloader_version(const char *os_version)
 	return 1000 + major * 100 + minor;
 }
 
-struct dep {
-	const char *f, *n;
-	int v;
+/* Module tables: one row per module as the device lists it. */
+struct table {
+	struct vdev_module m[VDEV_MAX_MODULES];
+	size_t n;
 };
 
-/* One module object; ndeps dependencies; vv passed checks; hash or NULL;
- * f NULL for an empty slot (no f/n/v, as Device OS prints it). */
-static void add_module(cJSON *m, int size, const char *loc, int vv, const char *hash, const char *f,
-		       const char *n, int v, const struct dep *deps, size_t ndeps)
+static void add(struct table *t, int size, char loc, int vv, bool user_hash, char f, int n, int v,
+		const struct vdev_module_dep *deps, size_t ndeps)
 {
-	cJSON *o = cJSON_CreateObject(), *d;
+	struct vdev_module *m;
 
-	cJSON_AddNumberToObject(o, "s", size);
-	cJSON_AddStringToObject(o, "l", loc);
-	cJSON_AddNumberToObject(o, "vc", 30);
-	cJSON_AddNumberToObject(o, "vv", vv);
-	if (hash)
-		cJSON_AddStringToObject(o, "u", hash);
-	if (f) {
-		cJSON_AddStringToObject(o, "f", f);
-		cJSON_AddStringToObject(o, "n", n);
-		cJSON_AddNumberToObject(o, "v", v);
-	}
-	d = cJSON_AddArrayToObject(o, "d");
-	for (size_t i = 0; i < ndeps; i++) {
-		cJSON *e = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(e, "f", deps[i].f);
-		cJSON_AddStringToObject(e, "n", deps[i].n);
-		cJSON_AddNumberToObject(e, "v", deps[i].v);
-		cJSON_AddItemToArray(d, e);
-	}
-	cJSON_AddItemToArray(m, o);
+	if (t->n >= VDEV_MAX_MODULES)
+		return;
+	m = &t->m[t->n++];
+	memset(m, 0, sizeof(*m));
+	m->max_size = size;
+	m->store = loc;
+	m->checked = 30;
+	m->passed = vv;
+	m->user_hash = user_hash;
+	m->function = f;
+	m->index = n;
+	m->version = v;
+	for (size_t i = 0; i < ndeps && i < VDEV_MODULE_MAX_DEPS; i++)
+		m->deps[m->ndeps++] = deps[i];
 }
 
 /* STM32F2xx (Photon, P1, Electron): bootloader, 2 or 3 system parts chained
  * by dependencies, user part, empty factory slot.  Safe-mode case: part 1 is
  * one version behind what part 2 needs (vv 26 on part 2). */
-static void stm32f2_modules(cJSON *m, const struct vdev_platform *p, int sv, int bl, bool broken)
+static void stm32f2_modules(struct table *t, const struct vdev_platform *p, int sv, int bl,
+			    bool broken)
 {
 	int nparts = p->cellular ? 3 : 2, size = p->cellular ? 131072 : 262144;
-	static const char *const num[] = { "0", "1", "2", "3" };
 
-	add_module(m, 16384, "m", 30, NULL, "b", "0", bl, NULL, 0);
+	add(t, 16384, 'm', 30, false, 'b', 0, bl, NULL, 0);
 	for (int i = 1; i <= nparts; i++) {
-		struct dep dep = { "s", num[i - 1], sv };
+		struct vdev_module_dep dep = { 's', i - 1, sv };
 		int v = (broken && i == 1) ? sv - 1 : sv;
 		int vv = (broken && i == 2) ? 26 : 30;
 
-		add_module(m, size, "m", vv, NULL, "s", num[i], v, &dep, i > 1 ? 1 : 0);
+		add(t, size, 'm', vv, false, 's', i, v, &dep, i > 1 ? 1 : 0);
 	}
 	{
-		struct dep dep = { "s", num[nparts], sv };
-		add_module(m, 131072, "m", 30, USER_PART_HASH, "u", "1", 6, &dep, 1);
+		struct vdev_module_dep dep = { 's', nparts, sv };
+		add(t, 131072, 'm', 30, true, 'u', 1, 6, &dep, 1);
 	}
-	add_module(m, 131072, "f", 0, NULL, NULL, NULL, 0, NULL, 0);
+	add(t, 131072, 'f', 0, false, 0, 0, 0, NULL, 0);
 }
 
 /* nRF52840 and RTL872x: bootloader, (nRF: SoftDevice radio stack; Wi-Fi
  * nRF: ESP32 NCP), system part 1 depending on the bootloader (and radio
  * stack), user part.  Safe-mode case: the system part needs a newer
  * bootloader than the one installed (vv 26). */
-static void single_part_modules(cJSON *m, const struct vdev_platform *p, int sv, int bl,
+static void single_part_modules(struct table *t, const struct vdev_platform *p, int sv, int bl,
 				bool broken)
 {
 	bool nrf = strcmp(p->mcu, "nrf52840") == 0;
-	struct dep sys_deps[2] = { { "b", "0", broken ? bl + 1 : bl }, { "a", "0", 202 } };
-	struct dep user_dep = { "s", "1", sv };
+	struct vdev_module_dep sys_deps[2] = { { 'b', 0, broken ? bl + 1 : bl }, { 'a', 0, 202 } };
+	struct vdev_module_dep user_dep = { 's', 1, sv };
 
-	add_module(m, 49152, "m", 30, NULL, "b", "0", bl, NULL, 0);
+	add(t, 49152, 'm', 30, false, 'b', 0, bl, NULL, 0);
 	if (nrf)
-		add_module(m, 192512, "m", 30, NULL, "a", "0", 202, NULL, 0);
-	add_module(m, nrf ? 999424 : 1572864, "m", broken ? 26 : 30, NULL, "s", "1", sv, sys_deps,
-		   nrf ? 2 : 1);
-	add_module(m, nrf ? 262144 : 2097152, "m", 30, USER_PART_HASH, "u", "1", 6, &user_dep, 1);
+		add(t, 192512, 'm', 30, false, 'a', 0, 202, NULL, 0);
+	add(t, nrf ? 999424 : 1572864, 'm', broken ? 26 : 30, false, 's', 1, sv, sys_deps,
+	    nrf ? 2 : 1);
+	add(t, nrf ? 262144 : 2097152, 'm', 30, true, 'u', 1, 6, &user_dep, 1);
 	if (nrf && p->wifi)
-		add_module(m, 1536000, "m", 30, NULL, "c", "0", 7, NULL, 0);
+		add(t, 1536000, 'm', 30, false, 'c', 0, 7, NULL, 0);
 }
 
-/* STM32F1xx (Core): one monolithic firmware, no dependencies. */
-static void monolithic_modules(cJSON *m, int sv)
+size_t vdev_modules_list(const struct vdev_platform *p, const char *os_version,
+			 enum vdev_modules kind, struct vdev_module *out, size_t max)
 {
-	add_module(m, 110592, "m", 30, NULL, "m", "0", sv, NULL, 0);
+	struct table t = { .n = 0 };
+	int sv = vdev_modules_system_version(os_version), bl = bootloader_version(os_version);
+	bool broken = kind == VDEV_MODULES_SAFE_MODE_DEP;
+
+	if (strcmp(p->mcu, "stm32f2xx") == 0)
+		stm32f2_modules(&t, p, sv, bl, broken);
+	else if (strcmp(p->mcu, "stm32f1xx") == 0)
+		add(&t, 110592, 'm', 30, false, 'm', 0, sv, NULL, 0); /* Core: monolithic */
+	else
+		single_part_modules(&t, p, sv, bl, broken);
+	if (t.n > max)
+		t.n = max;
+	memcpy(out, t.m, t.n * sizeof(t.m[0]));
+	return t.n;
+}
+
+static void json_module(cJSON *arr, const struct vdev_module *m)
+{
+	cJSON *o = cJSON_CreateObject(), *d;
+	char s[2] = { 0, 0 }, num[12];
+
+	cJSON_AddNumberToObject(o, "s", m->max_size);
+	s[0] = m->store;
+	cJSON_AddStringToObject(o, "l", s);
+	cJSON_AddNumberToObject(o, "vc", m->checked);
+	cJSON_AddNumberToObject(o, "vv", m->passed);
+	if (m->user_hash)
+		cJSON_AddStringToObject(o, "u", VDEV_USER_PART_HASH);
+	if (m->function) {
+		s[0] = m->function;
+		cJSON_AddStringToObject(o, "f", s);
+		snprintf(num, sizeof(num), "%d", m->index);
+		cJSON_AddStringToObject(o, "n", num);
+		cJSON_AddNumberToObject(o, "v", m->version);
+	}
+	d = cJSON_AddArrayToObject(o, "d");
+	for (size_t i = 0; i < m->ndeps; i++) {
+		cJSON *e = cJSON_CreateObject();
+
+		s[0] = m->deps[i].function;
+		cJSON_AddStringToObject(e, "f", s);
+		snprintf(num, sizeof(num), "%d", m->deps[i].index);
+		cJSON_AddStringToObject(e, "n", num);
+		cJSON_AddNumberToObject(e, "v", m->deps[i].version);
+		cJSON_AddItemToArray(d, e);
+	}
+	cJSON_AddItemToArray(arr, o);
 }
 
 char *vdev_modules_describe(const struct vdev_platform *p, const char *os_version,
 			    enum vdev_modules kind, const struct vdev_describe_keys *keys)
 {
+	struct vdev_module mods[VDEV_MAX_MODULES];
+	size_t n = vdev_modules_list(p, os_version, kind, mods, VDEV_MAX_MODULES);
 	cJSON *root = cJSON_CreateObject(), *m;
-	int sv = vdev_modules_system_version(os_version), bl = bootloader_version(os_version);
-	bool broken = kind == VDEV_MODULES_SAFE_MODE_DEP;
 	char *out;
 
 	if (!root)
@@ -135,12 +170,8 @@ char *vdev_modules_describe(const struct vdev_platform *p, const char *os_versio
 			cJSON_AddStringToObject(root, "cellfw", keys->cellfw);
 	}
 	m = cJSON_AddArrayToObject(root, "m");
-	if (strcmp(p->mcu, "stm32f2xx") == 0)
-		stm32f2_modules(m, p, sv, bl, broken);
-	else if (strcmp(p->mcu, "stm32f1xx") == 0)
-		monolithic_modules(m, sv);
-	else
-		single_part_modules(m, p, sv, bl, broken);
+	for (size_t i = 0; i < n; i++)
+		json_module(m, &mods[i]);
 	out = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	return out;

@@ -5,6 +5,36 @@
 
 #include "vdev.h"
 
+/* A made-up but stable SHA-256 for the user part ("u"). */
+#define VDEV_USER_PART_HASH "3FE3D246AB659DC01C4CFE030B89EE23FFBF54EDBAA402957CBC47078E631341"
+
+#define VDEV_MAX_MODULES 8
+#define VDEV_MODULE_MAX_DEPS 2
+
+/* Module functions use the letters of the `s` JSON: 'b' bootloader, 's'
+ * system part, 'u' user part, 'm' monolithic, 'a' radio stack, 'c' NCP. */
+struct vdev_module_dep {
+	char function;
+	int index;
+	int version;
+};
+
+struct vdev_module {
+	int max_size;        /* "s" */
+	char store;          /* "l": 'm' main, 'f' factory */
+	int checked, passed; /* "vc", "vv": validity bits (0x02 integrity, 0x04 deps, ...) */
+	bool user_hash;      /* "u": carries VDEV_USER_PART_HASH */
+	char function;       /* 0: empty slot (no f/n/v) */
+	int index;           /* "n" */
+	int version;         /* "v" */
+	struct vdev_module_dep deps[VDEV_MODULE_MAX_DEPS];
+	size_t ndeps;
+};
+
+/* The device's module table (the same rows `s` prints); returns the count. */
+size_t vdev_modules_list(const struct vdev_platform *p, const char *os_version,
+			 enum vdev_modules kind, struct vdev_module *out, size_t max);
+
 struct vdev_describe_keys {
 	const char *imei, *iccid, *cellfw; /* NULL or "": left out */
 };

@@ -92,6 +92,15 @@ static int parse_one(const cJSON *d, struct vdev_platform *p, char *err, size_t 
 	p->magic_baud_listen = (unsigned)json_int(baud, "listening", 0);
 	p->listen_below_major = json_int(baud, "listening_below_major", 0);
 	p->dfu_transfer_size = (unsigned)json_int(dfu, "transfer_size", 1024);
+	if (has_item(cJSON_GetObjectItemCaseSensitive(d, "quirks"), "control-out-needs-data"))
+		p->quirks |= VDEV_QUIRK_OUT_NEEDS_DATA;
+	if (has_item(cJSON_GetObjectItemCaseSensitive(d, "quirks"), "no-control-requests") ||
+	    cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(feat, "control_requests")))
+		p->quirks |= VDEV_QUIRK_NO_CONTROL_REQ;
+	if (has_item(cJSON_GetObjectItemCaseSensitive(d, "quirks"), "manifest-as-idle"))
+		p->quirks |= VDEV_QUIRK_MANIFEST_AS_IDLE;
+	if (has_item(cJSON_GetObjectItemCaseSensitive(d, "quirks"), "manifest-resets"))
+		p->quirks |= VDEV_QUIRK_MANIFEST_RESETS;
 	alts = cJSON_GetObjectItemCaseSensitive(dfu, "alts");
 	cJSON_ArrayForEach(it, alts) {
 		if (!cJSON_IsString(it) || p->ndfu_alt >= VDEV_MAX_ALTS)

@@ -47,6 +47,12 @@ static void client_state_free(gpointer data)
 
 	VDEV_LOCK(u->core);
 	u->clients = g_list_remove(u->clients, st);
+	/* The client object is going away: its claims too (umockdev does not
+	 * always notify "connected" first, and claimed_by holds no reference). */
+	for (unsigned i = 0; i < VDEV_DESC_MAX_IFACES; i++) {
+		if (u->claimed_by[i] == st->client)
+			u->claimed_by[i] = NULL;
+	}
 	VDEV_UNLOCK(u->core);
 	g_queue_clear_full(&st->done, (GDestroyNotify)urb_free);
 	g_list_free_full(st->flying, (GDestroyNotify)urb_free);
