@@ -32,6 +32,7 @@ int dev_cmd_parse(struct dev_cmd *c, int argc, char **argv, const char *usage)
 {
 	static const struct option opts[] = {{"port", required_argument, NULL, 'p'},
 					     {"device", required_argument, NULL, 'd'},
+					     {"route", required_argument, NULL, 'r'},
 					     {"json", no_argument, NULL, 'j'},
 					     {"help", no_argument, NULL, 'h'},
 					     {"verbose", no_argument, NULL, 'v'},
@@ -43,6 +44,17 @@ int dev_cmd_parse(struct dev_cmd *c, int argc, char **argv, const char *usage)
 		switch (o) {
 		case 'p': c->target.port = optarg; break;
 		case 'd': c->target.device_id = optarg; break;
+		case 'r':
+			if (!strcmp(optarg, "usb"))
+				c->routes = BD_ROUTE_USB;
+			else if (!strcmp(optarg, "serial"))
+				c->routes = BD_ROUTE_SERIAL;
+			else
+				return cli_usage_error(c->name,
+						       "--route takes usb (control requests) or serial "
+						       "(the listening-mode console), not \"%s\"",
+						       optarg);
+			break;
 		case 'j': c->json = true; break;
 		case 'v': c->verbose++; break;
 		case 'h': fputs(usage, stdout); return -1;
@@ -78,11 +90,34 @@ int dev_cmd_fail(struct dev_cmd *c, const struct bd_error *err)
 	return cli_exit_for(err->code);
 }
 
+static const char *route_name(unsigned route)
+{
+	return route == BD_ROUTE_USB ? "usb" : route == BD_ROUTE_SERIAL ? "serial" : "?";
+}
+
 int dev_cmd_find(struct dev_cmd *c)
 {
 	struct bd_error err = {0};
 	if (bd_transports_find(c->t, &c->target, &c->dev, &err) < 0)
 		return dev_cmd_fail(c, &err);
+	if (c->routes && !(c->dev.routes & c->routes)) {
+		bd_error_set(&err, BD_E_UNAVAILABLE,
+			     "--route %s: the device %s is not reachable that way (blinkdoc sees it "
+			     "through: %s%s%s)",
+			     route_name(c->routes), c->dev.device_id[0] ? c->dev.device_id : c->dev.port,
+			     c->dev.routes & BD_ROUTE_USB ? "usb" : "",
+			     (c->dev.routes & BD_ROUTE_USB) && (c->dev.routes & BD_ROUTE_SERIAL) ? ", "
+												   : "",
+			     c->dev.routes & BD_ROUTE_SERIAL ? "serial" : "");
+		bd_error_hint(&err, c->routes == BD_ROUTE_SERIAL
+					    ? "Only devices with a USB serial port (not in DFU mode) have "
+					      "a console. Leave --route out to use any route."
+					    : "blinkdoc's USB backend could not see this device (or is "
+					      "not built in). Leave --route out to use any route.");
+		return dev_cmd_fail(c, &err);
+	}
+	if (c->routes)
+		c->dev.routes &= c->routes;
 	return 0;
 }
 

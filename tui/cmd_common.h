@@ -11,6 +11,7 @@
 struct dev_cmd {
 	const char *name;        /* command name, for messages */
 	struct bd_target target; /* from --port / --device */
+	unsigned routes;         /* --route: BD_ROUTE_* to use only, 0 = every route */
 	bool json;
 	int verbose;
 	struct kb *kb;
@@ -18,12 +19,15 @@ struct dev_cmd {
 	struct bd_device dev;    /* after dev_cmd_find */
 };
 
-/* Parses --port PATH, --device ID, --json, -v and --help.  Returns 0 to go
- * on, -1 after printing the usage for --help (exit 0), or a usage exit code. */
+/* Parses --port PATH, --device ID, --route usb|serial, --json, -v and
+ * --help.  Returns 0 to go on, -1 after printing the usage for --help
+ * (exit 0), or a usage exit code. */
 int dev_cmd_parse(struct dev_cmd *c, int argc, char **argv, const char *usage);
 /* Loads the knowledge base and starts the transports. */
 int dev_cmd_open(struct dev_cmd *c);
-/* Finds the one device the command is for (prints the error). */
+/* Finds the one device the command is for (prints the error); with
+ * --route, the device's other routes are dropped (exit 5 when it cannot be
+ * reached through that route at all). */
 int dev_cmd_find(struct dev_cmd *c);
 void dev_cmd_close(struct dev_cmd *c);
 /* Prints a transport error and returns its exit code. */

@@ -26,6 +26,8 @@ static void print_json(cJSON *j)
 
 static const char routes_usage[] = "  --port PATH    the serial port of the device (e.g. /dev/ttyACM0)\n"
 				   "  --device ID    the device ID (or its first 6+ characters)\n"
+				   "  --route R      only this route: usb (control requests) or serial\n"
+				   "                 (the listening-mode console); default: USB first\n"
 				   "  --json         print JSON\n"
 				   "  -v             show each step\n";
 
@@ -132,7 +134,7 @@ out:
 }
 
 static const char identify_usage_head[] =
-	"usage: blinkdoc identify [--port PATH | --device ID] [--json] [-v]\n\n"
+	"usage: blinkdoc identify [--port PATH | --device ID] [--route R] [--json] [-v]\n\n"
 	"Reads the device ID, platform and Device OS version, and the SIM's ICCID and the\n"
 	"modem's IMEI on cellular devices - over USB when it can, else over the serial\n"
 	"console (which needs listening mode: blinking dark blue).  The device secret that\n"
@@ -195,7 +197,7 @@ out:
 }
 
 static const char inspect_usage_head[] =
-	"usage: blinkdoc inspect [--port PATH | --device ID] [--json] [-v]\n\n"
+	"usage: blinkdoc inspect [--port PATH | --device ID] [--route R] [--json] [-v]\n\n"
 	"Reads the device's firmware module table and checks each module (integrity,\n"
 	"address range, platform, dependencies), then says in plain words what is wrong,\n"
 	"e.g. why the device starts in safe mode and what fixes it.\n"
@@ -322,7 +324,7 @@ out:
 }
 
 static const char mac_usage_head[] =
-	"usage: blinkdoc mac [--port PATH | --device ID] [--json] [-v]\n\n"
+	"usage: blinkdoc mac [--port PATH | --device ID] [--route R] [--json] [-v]\n\n"
 	"Reads the device's MAC address: the Wi-Fi one on Wi-Fi devices (for networks\n"
 	"that only admit known devices).  JSON: mac, and interface (\"wifi\", or null\n"
 	"when the device does not say which interface it is).\n\n";

@@ -61,10 +61,12 @@ static int run_mode(const struct mode_cmd *mc, int argc, char **argv)
 {
 	char usage[2048];
 	snprintf(usage, sizeof usage,
-		 "usage: blinkdoc %s [--port PATH | --device ID] [-v]\n\n%s\n"
+		 "usage: blinkdoc %s [--port PATH | --device ID] [--route R] [-v]\n\n%s\n"
 		 "Exit: 0 done, 4 no device, 5 no route could do it (the button steps are shown).\n\n"
 		 "  --port PATH    the serial port of the device\n"
 		 "  --device ID    the device ID (or its first 6+ characters)\n"
+		 "  --route R      only this route: usb (control requests) or serial (magic\n"
+		 "                 baud rates and the console); default: USB first\n"
 		 "  -v             show each step\n",
 		 mc->name, mc->summary);
 	struct dev_cmd c = {.name = mc->name};

@@ -2,7 +2,9 @@
  * against virtual devices, in process: identify, inspect, enter-listening,
  * exit-listening, enter-dfu and a fault each run through
  * transports/transport.h and set the facts the tree routes on (probe.*,
- * inspect.*).  The process re-executes itself under the umockdev preload. */
+ * inspect.*).  Console actions are pinned to the serial route (as
+ * `--route serial` does); enter-dfu uses every route.  The process
+ * re-executes itself under the umockdev preload. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -34,6 +36,7 @@ struct fx {
 	struct strbuf log; /* every transport log line, one per line */
 	struct action_env env;
 	struct action_outcome o;
+	unsigned routes; /* BD_ROUTE_* to pin the device to, 0 = every route */
 };
 
 static void collect_log(void *ctx, const char *line)
@@ -106,6 +109,14 @@ static void run(struct fx *f, const char *action)
 		f->env.kb = f->kb;
 		f->env.log = collect_log;
 		f->env.ctx = f;
+		/* Pinned to one route: find the device first and drop the other
+		 * routes, as `blinkdoc --route` does. */
+		if (f->routes) {
+			assert_int_equal(bd_transports_find(f->t, &f->env.target, &f->env.dev, &err), 0);
+			assert_true(f->env.dev.routes & f->routes);
+			f->env.dev.routes &= f->routes;
+			f->env.have_dev = true;
+		}
 	}
 	action_outcome_free(&f->o);
 	actions_run(&f->env, action, &f->o);
@@ -146,6 +157,7 @@ static void expect_result(const struct fx *f, const char *want)
 static void action_identify(void **state)
 {
 	struct fx *f = *state;
+	f->routes = BD_ROUTE_SERIAL;
 	struct vdev_device_opts o;
 	vdev_device_opts_init(&o, "boron");
 	o.device_id = BORON_ID;
@@ -172,6 +184,7 @@ static void action_identify(void **state)
 static void action_inspect_healthy(void **state)
 {
 	struct fx *f = *state;
+	f->routes = BD_ROUTE_SERIAL;
 	load_scenario(f, "photon-listening");
 	run(f, "inspect");
 	expect_result(f, "ok");
@@ -184,6 +197,7 @@ static void action_inspect_healthy(void **state)
 static void action_inspect_safe_mode(void **state)
 {
 	struct fx *f = *state;
+	f->routes = BD_ROUTE_SERIAL;
 	load_scenario(f, "photon-safe-mode-modules");
 	run(f, "inspect");
 	expect_result(f, "ok");
@@ -201,6 +215,7 @@ static void action_inspect_safe_mode(void **state)
 static void action_enter_listening(void **state)
 {
 	struct fx *f = *state;
+	f->routes = BD_ROUTE_SERIAL;
 	struct vdev_device_opts o;
 	vdev_device_opts_init(&o, "photon");
 	o.mode = VDEV_MODE_NORMAL;
@@ -216,6 +231,7 @@ static void action_enter_listening(void **state)
 static void action_enter_listening_os6(void **state)
 {
 	struct fx *f = *state;
+	f->routes = BD_ROUTE_SERIAL;
 	load_scenario(f, "boron-os6");
 	struct vdev_device *dev = vdev_bed_device(f->bed, 0);
 	run(f, "enter-listening");
@@ -232,6 +248,7 @@ static void action_enter_listening_os6(void **state)
 static void action_exit_listening(void **state)
 {
 	struct fx *f = *state;
+	f->routes = BD_ROUTE_SERIAL;
 	load_scenario(f, "photon-listening");
 	struct vdev_device *dev = vdev_bed_device(f->bed, 0);
 	run(f, "exit-listening");
@@ -256,23 +273,21 @@ static void action_exit_listening(void **state)
 static void action_enter_dfu(void **state)
 {
 	struct fx *f = *state;
+	/* Every route, as the tree runs it: the USB rung first, then 14400. */
 	load_scenario(f, "boron-normal");
 	struct vdev_device *dev = vdev_bed_device(f->bed, 0);
 	run(f, "enter-dfu");
+	expect_result(f, "ok");
+	expect_fact_str(&f->o, "probe.mode", "dfu");
+	assert_non_null(strstr(f->o.detail, "device is in dfu mode"));
 	/* The 14400 request reached the device: it is on the bus in DFU mode. */
 	assert_int_equal(vdev_device_last_set_baud(dev), 14400);
-	assert_int_equal(vdev_device_wait(dev, true, VDEV_MODE_DFU, 2000), 0);
+	assert_int_equal(vdev_device_mode(dev), VDEV_MODE_DFU);
 	assert_non_null(strstr(strbuf_str(&f->log), "asking for DFU mode with the 14400 baud "
 						     "signal"));
-	/* TODO(usb backend): a DFU-mode device is visible only over USB.  Until
-	 * transports/usb lists it (`git log -- transports/usb`), the wait ends at
-	 * the action's 30 s deadline and the action fails; then switch to
-	 *   expect_result(f, "ok"); expect_fact_str(&f->o, "probe.mode", "dfu");
-	 */
-	expect_result(f, "failed");
-	assert_int_equal(f->o.code, BD_E_TIMEOUT);
-	assert_non_null(strstr(f->o.detail, "did not appear in dfu mode within"));
-	assert_non_null(strstr(f->o.detail, "blinking yellow means DFU mode"));
+	assert_non_null(strstr(strbuf_str(&f->log), "device is back in dfu mode"));
+	assert_string_equal(f->env.dev.device_id, "e00fce68b2f4a1c3d5e6f708");
+	assert_int_equal(f->env.dev.mode, BD_MODE_DFU);
 }
 
 static void action_no_device(void **state)
@@ -287,6 +302,7 @@ static void action_no_device(void **state)
 static void action_silent_console(void **state)
 {
 	struct fx *f = *state;
+	f->routes = BD_ROUTE_SERIAL;
 	load_scenario(f, "fault-silent");
 	run(f, "mac");
 	expect_result(f, "failed");

@@ -4,7 +4,8 @@
  * plain words), the generated Gen 3 variant, and the JSON contract:
  * modules[] with function, index, version, location, size and a checks
  * object {integrity, address_range, platform, dependencies}; findings[]
- * with id, severity, message. */
+ * with id, severity, message.  The module tables come over the console
+ * (--route serial); one test checks the default route's contract. */
 #include <stdio.h>
 #include <string.h>
 
@@ -70,7 +71,7 @@ static void healthy_table(void **state)
 {
 	(void)state;
 	struct e2e_run r;
-	E2E_BD(&r, "photon-listening", "inspect", "--json");
+	E2E_BD(&r, "photon-listening", "inspect", "--route", "serial", "--json");
 	expect_status(&r, 0);
 	cJSON *j = e2e_json(&r);
 	const cJSON *mods = report_shape(j);
@@ -100,7 +101,7 @@ static void healthy_table(void **state)
 	cJSON_Delete(j);
 	e2e_run_free(&r);
 
-	E2E_BD(&r, "photon-listening", "inspect");
+	E2E_BD(&r, "photon-listening", "inspect", "--route", "serial");
 	expect_status(&r, 0);
 	expect_out(&r, "system part 2, version 2301, main");
 	expect_out(&r, "integrity pass, address range pass, platform pass, dependencies pass");
@@ -113,7 +114,7 @@ static void healthy_gen3(void **state)
 {
 	(void)state;
 	struct e2e_run r;
-	E2E_BD(&r, "boron-listening", "inspect", "--json");
+	E2E_BD(&r, "boron-listening", "inspect", "--route", "serial", "--json");
 	expect_status(&r, 0);
 	cJSON *j = e2e_json(&r);
 	const cJSON *mods = report_shape(j);
@@ -135,7 +136,7 @@ static void safe_mode_dependency_json(void **state)
 {
 	(void)state;
 	struct e2e_run r;
-	E2E_BD(&r, "photon-safe-mode-modules", "inspect", "--json");
+	E2E_BD(&r, "photon-safe-mode-modules", "inspect", "--route", "serial", "--json");
 	expect_status(&r, 1); /* a problem was found */
 	cJSON *j = e2e_json(&r);
 	const cJSON *mods = report_shape(j);
@@ -175,7 +176,7 @@ static void safe_mode_dependency_text(void **state)
 {
 	(void)state;
 	struct e2e_run r;
-	E2E_BD(&r, "photon-safe-mode-modules", "inspect");
+	E2E_BD(&r, "photon-safe-mode-modules", "inspect", "--route", "serial");
 	expect_status(&r, 1);
 	expect_out(&r, "system part 2, version 7, main integrity pass, address range pass, "
 		       "platform pass, dependencies fail");
@@ -189,7 +190,7 @@ static void safe_mode_dependency_gen3(void **state)
 {
 	(void)state;
 	struct e2e_run r;
-	E2E_BD(&r, "argon-safe-mode-generated", "inspect", "--json");
+	E2E_BD(&r, "argon-safe-mode-generated", "inspect", "--route", "serial", "--json");
 	expect_status(&r, 1);
 	cJSON *j = e2e_json(&r);
 	report_shape(j);
@@ -198,6 +199,27 @@ static void safe_mode_dependency_gen3(void **state)
 	assert_non_null(strstr(e2e_jstr(f, "message"), "needs bootloader version 1510, but "
 							"version 1509 is installed"));
 	assert_non_null(strstr(e2e_jstr(f, "message"), "safe mode (breathing magenta)"));
+	cJSON_Delete(j);
+	e2e_run_free(&r);
+}
+
+static void safe_mode_dependency_default_route(void **state)
+{
+	(void)state;
+	struct e2e_run r;
+	/* The issue's example, with no --route: a Photon on Device OS 0.4.7 in
+	 * safe mode.  Its firmware predates USB control requests (0.8.0), so
+	 * they stall, and the console must answer.
+	 * FAILS since 1f1ab14 (USB backend): the dispatcher treats the stall
+	 * as final (it falls through only on NOT_SUPPORTED, UNAVAILABLE,
+	 * TIMEOUT, PROTOCOL) and inspect exits 5.  Fix in transports/
+	 * transport.c bd_first_route(): fall through on BD_E_STALL too. */
+	E2E_BD(&r, "photon-safe-mode-modules", "inspect", "--json");
+	expect_status(&r, 1);
+	cJSON *j = e2e_json(&r);
+	const cJSON *f = cJSON_GetArrayItem(e2e_jget(j, "findings"), 0);
+	assert_string_equal(e2e_jstr(f, "id"), "dependency-failed");
+	assert_string_equal(e2e_jstr(f, "message"), dependency_message);
 	cJSON_Delete(j);
 	e2e_run_free(&r);
 }
@@ -211,6 +233,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(safe_mode_dependency_json),
 		cmocka_unit_test(safe_mode_dependency_text),
 		cmocka_unit_test(safe_mode_dependency_gen3),
+		cmocka_unit_test(safe_mode_dependency_default_route),
 	};
 	return e2e_main(argv, "e2e_serial_inspect", tests, sizeof tests / sizeof tests[0]);
 }

@@ -2,7 +2,8 @@
  * devices: the Wi-Fi MAC, listening mode by the 28800 baud signal (and the
  * clear refusal plus button steps on Device OS 6, which ignores it), and DFU
  * mode by the 14400 baud signal with a deadline on the wait for the
- * DFU-mode device. */
+ * DFU-mode device (which comes back, or never does).  --route serial pins
+ * the console and the magic baud rates; dfu_default_route uses the ladder. */
 #include <stdio.h>
 #include <string.h>
 
@@ -15,12 +16,12 @@ static void mac_wifi(void **state)
 {
 	(void)state;
 	struct e2e_run r;
-	E2E_BD(&r, "photon-listening", "mac");
+	E2E_BD(&r, "photon-listening", "mac", "--route", "serial");
 	expect_status(&r, 0);
 	assert_string_equal(r.out, "6c:0b:84:0a:0b:0c\n");
 	e2e_run_free(&r);
 
-	E2E_BD(&r, "photon-listening", "mac", "--json");
+	E2E_BD(&r, "photon-listening", "mac", "--route", "serial", "--json");
 	expect_status(&r, 0);
 	cJSON *j = e2e_json(&r);
 	e2e_jkeys(j, E2E_KEYS("mac", "interface"));
@@ -36,7 +37,7 @@ static void mac_not_wifi(void **state)
 	struct e2e_run r;
 	/* A Boron has no Wi-Fi: Device OS prints the MAC of its interface 0,
 	 * and the JSON must not call that a Wi-Fi MAC. */
-	E2E_BD(&r, "boron-listening", "mac", "--json");
+	E2E_BD(&r, "boron-listening", "mac", "--route", "serial", "--json");
 	expect_status(&r, 0);
 	cJSON *j = e2e_json(&r);
 	e2e_jkeys(j, E2E_KEYS("mac", "interface"));
@@ -52,7 +53,8 @@ static void listen_by_baud(void **state)
 	struct e2e_run r;
 	/* After `listen`, the console answers: identify works in the same bed. */
 	e2e_vrun_run(&r, "photon-normal", 60,
-		     E2E_ARGS("/bin/sh", "-c", "\"$0\" listen; echo \"listen-exit=$?\"; \"$0\" identify",
+		     E2E_ARGS("/bin/sh", "-c", "\"$0\" listen --route serial; echo \"listen-exit=$?\"; "
+				       "\"$0\" identify --route serial",
 			      e2e_blinkdoc()));
 	expect_status(&r, 0);
 	expect_out(&r, "Photon " PHOTON_ID ": listening (the LED should be blinking dark blue).");
@@ -67,7 +69,7 @@ static void listen_os6_ignored(void **state)
 {
 	(void)state;
 	struct e2e_run r;
-	E2E_BD(&r, "boron-os6", "listen");
+	E2E_BD(&r, "boron-os6", "listen", "--route", "serial");
 	expect_status(&r, 5);
 	assert_string_equal(r.out, "");
 	expect_err(&r, "did not start listening mode after the 28800 baud signal (Device OS 6 and "
@@ -83,36 +85,57 @@ static void listen_os6_ignored(void **state)
 static void dfu_by_baud(void **state)
 {
 	(void)state;
-	struct e2e_run r;
 	if (!e2e_have_tool("dfu-util"))
 		e2e_skip("dfu-util is not installed (Debian: dfu-util)");
-	/* blinkdoc asks with 14400 baud and waits (30 s deadline) for the
-	 * DFU-mode device; dfu-util then shows where the device went. */
+	struct e2e_run r;
+	/* The serial route only: blinkdoc asks with 14400 baud, then waits (30 s
+	 * deadline) until the device shows up in DFU mode - over USB, since a
+	 * DFU-mode device has no serial port.  dfu-util then shows it too. */
 	e2e_vrun_run(&r, "boron-normal", 90,
-		     E2E_ARGS("/bin/sh", "-c", "\"$0\" dfu; echo \"dfu-exit=$?\"; dfu-util -l",
+		     E2E_ARGS("/bin/sh", "-c",
+			      "\"$0\" dfu --route serial; echo \"dfu-exit=$?\"; dfu-util -l",
 			      e2e_blinkdoc()));
 	expect_err(&r, "asking for DFU mode with the 14400 baud signal");
 	expect_err(&r, "set the line to 14400 baud");
 	expect_err(&r, "rung 1 (serial): request accepted");
-	/* The request worked: the device is on the bus in DFU mode. */
+	expect_err(&r, "device is back in dfu mode");
+	expect_out(&r, "Boron " BORON_ID ": dfu (the LED should be blinking yellow).");
+	expect_out(&r, "dfu-exit=0");
 	expect_out(&r, "Found DFU: [2b04:d00d]");
-	/* TODO(usb backend): seeing a DFU-mode device needs USB enumeration.
-	 * Until `blinkdoc devices` lists DFU-mode devices (check
-	 * `git log -- transports/usb`), the wait ends at its deadline and this
-	 * asserts that honest timeout.  Then switch to:
-	 *   expect_out(&r, "dfu-exit=0");
-	 *   expect_out(&r, "Boron " BORON_ID ": dfu (the LED should be blinking yellow).");
-	 */
-	expect_out(&r, "dfu-exit=5");
-	expect_err(&r, "device " BORON_ID " did not appear in dfu mode within");
+	assert_true(r.secs < 20);
+	e2e_run_free(&r);
+}
+
+static void dfu_default_route(void **state)
+{
+	(void)state;
+	struct e2e_run r;
+	/* No --route: the ladder tries USB first (control request 50); when
+	 * that cannot do it the 14400 baud signal still gets there. */
+	E2E_BD(&r, "boron-normal", "dfu");
+	expect_status(&r, 0);
+	expect_out(&r, "Boron " BORON_ID ": dfu (the LED should be blinking yellow).");
+	expect_err(&r, "(serial): request accepted");
+	e2e_run_free(&r);
+}
+
+static void dfu_never_returns(void **state)
+{
+	(void)state;
+	struct e2e_run r;
+	/* The request is sent, the device leaves the bus and never comes back:
+	 * the wait ends at its deadline with what to look at and the buttons. */
+	E2E_BD(&r, "fault-never-returns", "dfu", "--route", "serial");
+	expect_status(&r, 5);
+	expect_err(&r, "set the line to 14400 baud");
+	expect_err(&r, "did not come back in dfu within");
 	expect_err(&r, "blinkdoc sent the request, but did not see the device in DFU mode within "
 		       "30 s");
-	expect_err(&r, "blinking yellow");
-	expect_err(&r, "a device in DFU mode has no serial port");
+	expect_err(&r, "If the LED is blinking yellow");
 	expect_err(&r, "Do it with the buttons instead:");
 	expect_err(&r, "Press and hold MODE and RESET together.");
 	expect_no_err(&r, "(unknown)");
-	assert_true(r.secs < 60);
+	assert_true(r.secs > 25 && r.secs < 60);
 	e2e_run_free(&r);
 }
 
@@ -125,6 +148,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(listen_by_baud),
 		cmocka_unit_test(listen_os6_ignored),
 		cmocka_unit_test(dfu_by_baud),
+		cmocka_unit_test(dfu_default_route),
+		cmocka_unit_test(dfu_never_returns),
 	};
 	return e2e_main(argv, "e2e_serial_modes", tests, sizeof tests / sizeof tests[0]);
 }
