@@ -190,6 +190,7 @@ static void permission_denied(void **state)
 	expect_err(&r, "Add yourself to the `dialout` group: `sudo usermod -aG dialout $USER`, "
 		       "then log out and back in");
 	expect_err(&r, "udev rule");
+	expect_err(&r, "`sudo blinkdoc udev-rules --install`");
 	e2e_run_free(&r);
 
 	/* The udev alternative is a command that exists and must run as root

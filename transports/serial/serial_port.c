@@ -41,7 +41,7 @@ void bd_serial_holders_advice(const char *path, const char *holders, int n, bool
 		snprintf(hint, size,
 			 "ModemManager probes new serial ports as if they were modems. Stop it "
 			 "with `sudo systemctl stop ModemManager`, or install blinkdoc's udev rule "
-			 "(`blinkdoc udev-rules --install`), which tells ModemManager to leave "
+			 "(`sudo blinkdoc udev-rules --install`), which tells ModemManager to leave "
 			 "Particle devices alone; then unplug the device, plug it in again and "
 			 "retry.");
 	else if (n > 0)
@@ -103,7 +103,7 @@ int bd_serial_translate(enum sp_return rc, int os_errno, const char *doing, cons
 			      "Add yourself to the `%s` group: `sudo usermod -aG %s $USER`, then "
 			      "log out and back in (a new group applies only to new logins). Or "
 			      "install blinkdoc's udev rule, which lets every user reach Particle "
-			      "devices: `blinkdoc udev-rules --install`.",
+			      "devices: `sudo blinkdoc udev-rules --install`.",
 			      group, group);
 		return BD_E_ACCESS;
 	case EBUSY:
