@@ -275,12 +275,11 @@ static void default_route_cellular(void **state)
 	(void)state;
 	struct e2e_run r;
 	/* The contract, whatever the route: identify gives iccid and imei on a
-	 * cellular device.  A Boron on Device OS 5.9 cannot report them over
-	 * USB (request 554 needs 6.0); its listening-mode console can.
-	 * FAILS since 1f1ab14 (USB backend): the dispatcher returns the USB
-	 * answer with empty iccid/imei and never asks the console.  Fix in
-	 * transports/transport.c: complete the identity's missing fields from
-	 * the next route (when the device is listening); see the e2e report. */
+	 * cellular device.  USB is tried first; the virtual Boron answers
+	 * CELLULAR_GET_ICCID (554) on any Device OS.  (particle-cli asks 554
+	 * only from Device OS 6.0 and reads older devices' `i`; if real 5.x
+	 * firmware does not answer 554, the dispatcher must complete the
+	 * identity from the console - see the e2e report.) */
 	E2E_BD(&r, "boron-listening", "identify", "--json");
 	expect_status(&r, 0);
 	cJSON *j = e2e_json(&r);
