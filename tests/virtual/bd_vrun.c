@@ -1,6 +1,7 @@
 /* bd_vrun.c - bd-vrun: run a program against virtual Particle devices.
  *
- *   bd-vrun --scenario FILE|NAME [--timeout SEC] [--devices-json PATH] -- COMMAND ARGS...
+ *   bd-vrun --scenario FILE|NAME [--timeout SEC] [--devices-json PATH]
+ *           [--dump-flash [DEV:]ALT:ADDR:LEN:FILE]... -- COMMAND ARGS...
  *
  * Sets up a test bed with the scenario's devices, runs COMMAND under the
  * umockdev preload (it inherits LD_PRELOAD, UMOCKDEV_DIR, ASAN_OPTIONS), keeps
@@ -11,9 +12,14 @@
  * (usage, scenario); 126/127 when COMMAND cannot be executed / not found.
  * The bed directory is removed on every exit but SIGKILL (then the next
  * bed created on this machine removes it).
+ * --dump-flash writes LEN bytes at ADDR of DFU alt ALT of device DEV (0
+ * when left out; devices in scenario order) to FILE after COMMAND ended,
+ * whatever its status, so a test can check what a client wrote.  Numbers
+ * take 0x prefixes.  A dump that fails makes the exit status 125.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -40,8 +46,19 @@ extern char **environ;
 
 static volatile sig_atomic_t pending_signal;
 
+#define MAX_DUMPS 8
+
+struct dump {
+	unsigned dev, alt;
+	uint32_t addr;
+	size_t len;
+	const char *file;
+};
+
 struct opts {
 	const char *scenario;
+	struct dump dumps[MAX_DUMPS];
+	size_t ndumps;
 	const char *devices_json;
 	double timeout_s;
 	char **command;
@@ -49,10 +66,38 @@ struct opts {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: bd-vrun --scenario FILE|NAME [--timeout SEC] [--devices-json PATH] "
-		   "-- COMMAND [ARGS...]\n"
+	fprintf(f, "usage: bd-vrun --scenario FILE|NAME [--timeout SEC] [--devices-json PATH]\n"
+		   "              [--dump-flash [DEV:]ALT:ADDR:LEN:FILE]... -- COMMAND [ARGS...]\n"
 		   "  NAME is a file of $VDEV_SCENARIO_DIR (default %s) without .json\n",
 		VDEV_SCENARIO_DIR);
+}
+
+/* "[DEV:]ALT:ADDR:LEN:FILE" */
+static int parse_dump(const char *arg, struct dump *d)
+{
+	unsigned long long v[4];
+	const char *p = arg;
+	int n = 0;
+
+	while (n < 4) {
+		char *end;
+
+		v[n] = strtoull(p, &end, 0);
+		if (end == p || *end != ':')
+			break;
+		n++;
+		p = end + 1;
+		if (n == 4 || (n == 3 && !strchr(p, ':')))
+			break;
+	}
+	if (n < 3 || !*p || v[n - 2] > 0xffffffffull)
+		return -1;
+	d->dev = n == 4 ? (unsigned)v[0] : 0;
+	d->alt = (unsigned)v[n - 3];
+	d->addr = (uint32_t)v[n - 2];
+	d->len = (size_t)v[n - 1];
+	d->file = p;
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -75,6 +120,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		}
 		if (strcmp(a, "--scenario") == 0) {
 			o->scenario = argv[++i];
+		} else if (strcmp(a, "--dump-flash") == 0) {
+			if (o->ndumps >= MAX_DUMPS || parse_dump(argv[++i], &o->dumps[o->ndumps]) < 0) {
+				fprintf(stderr, "bd-vrun: --dump-flash wants [DEV:]ALT:ADDR:LEN:FILE "
+						"(at most %d), not \"%s\"\n", MAX_DUMPS, argv[i]);
+				return -1;
+			}
+			o->ndumps++;
 		} else if (strcmp(a, "--devices-json") == 0) {
 			o->devices_json = argv[++i];
 		} else if (strcmp(a, "--timeout") == 0) {
@@ -250,6 +302,21 @@ int main(int argc, char **argv)
 	}
 	rc = supervise(pid, o.timeout_s, o.command[0]);
 	reap_group(pid);
+	for (size_t i = 0; i < o.ndumps; i++) {
+		const struct dump *d = &o.dumps[i];
+		struct vdev_device *dev = vdev_bed_device(bed, d->dev);
+		int r = dev ? vdev_device_flash_dump(dev, d->alt, d->addr, d->len, d->file) : -ENODEV;
+
+		if (r < 0) {
+			fprintf(stderr, "bd-vrun: --dump-flash %u:%u:0x%08x:%zu:%s: %s\n", d->dev, d->alt,
+				d->addr, d->len, d->file,
+				r == -ERANGE   ? "outside the alt's memory map"
+				: r == -ENOENT ? "no such alt (or file)"
+				: r == -ENODEV ? "no such device"
+					       : strerror(-r));
+			rc = EXIT_SELF;
+		}
+	}
 	vdev_bed_free(bed);
 	return rc;
 }

@@ -455,6 +455,7 @@ struct vdev_device *vdev_bed_add_device(struct vdev_bed *bed, const struct vdev_
 	dev->modules = o->modules;
 	dev->wifi_save_fails = o->wifi_save_fails;
 	dev->faults = o->faults;
+	dev->timing = o->timing;
 	dev->timing.reset_ms = o->timing.reset_ms ? o->timing.reset_ms : VDEV_DEFAULT_RESET_MS;
 	dev->timing.enumerate_ms =
 		o->timing.enumerate_ms ? o->timing.enumerate_ms : VDEV_DEFAULT_ENUMERATE_MS;

@@ -2,10 +2,19 @@
 #define _GNU_SOURCE
 #include "vtest.h"
 
+#include <fcntl.h>
+#include <glib.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
+
+extern char **environ;
 
 int64_t vtest_now_ms(void)
 {
@@ -132,4 +141,81 @@ int vtest_exchange(struct sp_port *p, const char *cmd, char *buf, size_t len, in
 	}
 	buf[got] = '\0';
 	return (int)got;
+}
+
+void vtest_cmd_run(struct vtest_cmd *c, const char *const argv[], int limit_ms)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	int out[2], err[2], status = 0;
+	int64_t start = vtest_now_ms();
+	GString *o = g_string_new(NULL), *e = g_string_new(NULL);
+	bool open_out = true, open_err = true, killed = false;
+	pid_t pid;
+
+	memset(c, 0, sizeof(*c));
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(err, O_CLOEXEC), 0);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
+	assert_int_equal(posix_spawnp(&pid, argv[0], &fa, &attr, (char *const *)argv, environ), 0);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	close(out[1]);
+	close(err[1]);
+	while (open_out || open_err) {
+		struct pollfd p[2] = { { open_out ? out[0] : -1, POLLIN, 0 },
+				       { open_err ? err[0] : -1, POLLIN, 0 } };
+		char buf[4096];
+		ssize_t n;
+
+		if (!killed && vtest_now_ms() - start > limit_ms) {
+			kill(-pid, SIGKILL);
+			killed = true;
+		}
+		if (poll(p, 2, 100) <= 0)
+			continue;
+		for (int i = 0; i < 2; i++) {
+			if (!p[i].revents)
+				continue;
+			n = read(i ? err[0] : out[0], buf, sizeof(buf));
+			if (n <= 0)
+				*(i ? &open_err : &open_out) = false;
+			else
+				g_string_append_len(i ? e : o, buf, n);
+		}
+	}
+	close(out[0]);
+	close(err[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	c->ms = vtest_now_ms() - start;
+	c->status = killed ? 124 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	c->out_len = o->len;
+	c->out = g_string_free(o, FALSE);
+	c->err = g_string_free(e, FALSE);
+}
+
+void vtest_cmd_free(struct vtest_cmd *c)
+{
+	g_free(c->out);
+	g_free(c->err);
+	c->out = c->err = NULL;
+}
+
+bool vtest_file_equals(const char *path, const void *data, size_t len)
+{
+	gchar *text = NULL;
+	gsize n = 0;
+	bool same;
+
+	if (!g_file_get_contents(path, &text, &n, NULL))
+		return false;
+	same = n == len && memcmp(text, data, len) == 0;
+	g_free(text);
+	return same;
 }

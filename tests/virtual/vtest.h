@@ -37,6 +37,23 @@ struct sp_port *vtest_open(struct vdev_device *dev);
 int vtest_exchange(struct sp_port *p, const char *cmd, char *buf, size_t len, int quiet_ms,
 		   int max_ms);
 
+/* A finished child process: exit code (128+N for signal N, 124 when
+ * vtest_cmd killed it for taking too long), its stdout and stderr
+ * (NUL-ended, owned), wall time. */
+struct vtest_cmd {
+	int status;
+	char *out, *err;
+	size_t out_len;
+	int64_t ms;
+};
+/* Runs argv (NULL-terminated; argv[0] looked up in PATH) with stdin from
+ * /dev/null and captured output, inheriting the environment; kills it after
+ * limit_ms.  Fails the test when it cannot be started. */
+void vtest_cmd_run(struct vtest_cmd *c, const char *const argv[], int limit_ms);
+void vtest_cmd_free(struct vtest_cmd *c);
+/* True when the file at path has exactly len bytes equal to data. */
+bool vtest_file_equals(const char *path, const void *data, size_t len);
+
 /* Milliseconds on the monotonic clock. */
 int64_t vtest_now_ms(void);
 
