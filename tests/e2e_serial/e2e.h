@@ -59,8 +59,9 @@ void e2e_expect_lacks(const struct e2e_run *r, const char *flat, const char *nee
 #define expect_out(r, s) e2e_expect_has((r), (r)->out_flat, (s), __FILE__, __LINE__)
 #define expect_err(r, s) e2e_expect_has((r), (r)->err_flat, (s), __FILE__, __LINE__)
 /* Either text (for what legitimately differs by route or test-bed model). */
-#define expect_out_any(r, a, b)                                                                \
-	(strstr((r)->out_flat, (a)) ? (void)0 : e2e_expect_has((r), (r)->out_flat, (b), __FILE__, __LINE__))
+#define expect_out_any(r, a, b)                                                      \
+	(strstr((r)->out_flat, (a)) ? (void)0                                        \
+				    : e2e_expect_has((r), (r)->out_flat, (b), __FILE__, __LINE__))
 #define expect_no_out(r, s) e2e_expect_lacks((r), (r)->out_flat, (s), __FILE__, __LINE__)
 #define expect_no_err(r, s) e2e_expect_lacks((r), (r)->err_flat, (s), __FILE__, __LINE__)
 
