@@ -207,7 +207,7 @@ static void raw_vendor_requests(void **state)
 	/* 'P' 40 resets inside the request: the host sees the device go. */
 	assert_true(libusb_control_transfer(h, 0x40, 0x50, 0, 40, NULL, 0, T) < 0);
 	libusb_close(h);
-	vusb_wait(f, dev, VDEV_MODE_NORMAL, 2000);
+	vusb_wait_back(f, dev, before, VDEV_MODE_NORMAL, 3000);
 	assert_int_equal(vdev_device_enumerations(dev), before + 1);
 	assert_false(vdev_device_safe_mode(dev));
 }
@@ -531,8 +531,8 @@ static void dfu_request_reenumerates(void **state)
 	vusb_hotplug_start(f, &log);
 	assert_int_equal(request(h, 50, NULL, 0, m), 0);
 	t0 = vtest_now_ms();
-	assert_true(vdev_device_present(dev)); /* ack first */
-	vusb_wait(f, dev, VDEV_MODE_DFU, 3000);
+	/* The result came back: acked before the reset. */
+	vusb_wait_back(f, dev, 1, VDEV_MODE_DFU, 3000);
 	assert_true(vtest_now_ms() - t0 >= 90); /* 50 ms reset + 50 ms enumeration */
 	libusb_close(h);
 	for (int64_t end = vtest_now_ms() + 1000; vtest_now_ms() < end && log.arrived_pid != 0xd00d;) {
@@ -557,8 +557,7 @@ static void safe_mode_request(void **state)
 
 	assert_int_equal(request(h, 60, NULL, 0, m), 0);
 	libusb_close(h);
-	vusb_wait(f, dev, -1, 2000);
-	vusb_wait(f, dev, VDEV_MODE_NORMAL, 2000);
+	vusb_wait_back(f, dev, before, VDEV_MODE_NORMAL, 3000);
 	assert_int_equal(vdev_device_enumerations(dev), before + 1);
 	assert_true(vdev_device_safe_mode(dev));
 	h = vusb_open(f, dev);

@@ -369,8 +369,7 @@ static void leave_photon_reports_idle(void **state)
 	expect(getstatus(h), DNLOAD_IDLE, OK); /* not dfuMANIFEST: "manifest-as-idle" */
 	expect(getstatus(h), MANIFEST_WAIT_RESET, OK);
 	libusb_close(h);
-	vusb_wait(f, dev, -1, 2000);
-	vusb_wait(f, dev, VDEV_MODE_NORMAL, 2000);
+	vusb_wait_back(f, dev, before, VDEV_MODE_NORMAL, 3000);
 	assert_int_equal(vdev_device_enumerations(dev), before + 1);
 	assert_false(vdev_device_safe_mode(dev));
 }
@@ -381,13 +380,14 @@ static void leave_boron_manifests(void **state)
 	struct vdev_device *dev = vusb_add(f, "boron", VDEV_MODE_DFU);
 	libusb_device_handle *h = open_alt(f, dev, 0);
 	struct vusb_hotplug log;
+	unsigned before = vdev_device_enumerations(dev);
 
 	vusb_hotplug_start(f, &log);
 	assert_int_equal(dnload(h, 2, NULL, 0), 0);
 	expect(getstatus(h), MANIFEST, OK);
 	assert_int_equal(getstatus(h).rc, LIBUSB_ERROR_PIPE); /* dfuMANIFEST_WAIT_RESET */
 	libusb_close(h);
-	vusb_wait(f, dev, VDEV_MODE_NORMAL, 2000);
+	vusb_wait_back(f, dev, before, VDEV_MODE_NORMAL, 3000);
 	for (int64_t end = vtest_now_ms() + 1000; vtest_now_ms() < end && log.arrived_pid != 0xc00d;) {
 		struct timeval tv = { 0, 10000 };
 		libusb_handle_events_timeout_completed(f->ctx, &tv, NULL);
@@ -403,12 +403,12 @@ static void safe_mode_command(void **state)
 	struct vusb *f = *state;
 	struct vdev_device *dev = vusb_add(f, "p2", VDEV_MODE_DFU);
 	libusb_device_handle *h = open_alt(f, dev, 0);
+	unsigned before = vdev_device_enumerations(dev);
 
 	assert_int_equal(dnload(h, 0, "\xfa", 1), 1);
 	expect(finish(h), MANIFEST, OK);
 	libusb_close(h);
-	vusb_wait(f, dev, -1, 2000);
-	vusb_wait(f, dev, VDEV_MODE_NORMAL, 2000);
+	vusb_wait_back(f, dev, before, VDEV_MODE_NORMAL, 3000);
 	assert_true(vdev_device_safe_mode(dev));
 }
 
@@ -421,8 +421,7 @@ static void detach_reenumerates(void **state)
 
 	assert_int_equal(libusb_control_transfer(h, 0x21, DETACH, 1000, 0, NULL, 0, T), 0);
 	libusb_close(h);
-	vusb_wait(f, dev, -1, 2000);
-	vusb_wait(f, dev, VDEV_MODE_DFU, 2000);
+	vusb_wait_back(f, dev, before, VDEV_MODE_DFU, 3000);
 	assert_int_equal(vdev_device_enumerations(dev), before + 1);
 }
 

@@ -74,6 +74,22 @@ void vusb_wait(struct vusb *f, struct vdev_device *dev, int mode, unsigned timeo
 	}
 }
 
+void vusb_wait_back(struct vusb *f, struct vdev_device *dev, unsigned before, int mode,
+		    unsigned timeout_ms)
+{
+	int64_t deadline = vtest_now_ms() + timeout_ms;
+
+	while (!(vdev_device_enumerations(dev) > before && vdev_device_present(dev) &&
+		 (int)vdev_device_mode(dev) == mode)) {
+		struct timeval tv = { 0, 5000 };
+
+		if (vtest_now_ms() > deadline)
+			fail_msg("device %s did not come back within %u ms", vdev_device_id(dev),
+				 timeout_ms);
+		libusb_handle_events_timeout_completed(f->ctx, &tv, NULL);
+	}
+}
+
 static int LIBUSB_CALL on_hotplug(libusb_context *ctx, libusb_device *d, libusb_hotplug_event ev,
 				  void *data)
 {

@@ -29,6 +29,11 @@ libusb_device_handle *vusb_open(struct vusb *f, struct vdev_device *dev);
  * when mode < 0); fails the test after timeout_ms. */
 void vusb_wait(struct vusb *f, struct vdev_device *dev, int mode, unsigned timeout_ms);
 
+/* Waits until dev appeared on the bus again after `before` enumerations
+ * (vdev_device_enumerations) and is in mode; fails after timeout_ms. */
+void vusb_wait_back(struct vusb *f, struct vdev_device *dev, unsigned before, int mode,
+		    unsigned timeout_ms);
+
 struct vusb_hotplug {
 	int arrived, left;
 	uint16_t arrived_pid, left_pid;
