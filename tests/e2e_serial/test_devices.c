@@ -91,10 +91,7 @@ static void two_devices(void **state)
 
 	E2E_BD(&r, "two-devices", "devices");
 	expect_status(&r, 0);
-	/* The Photon is listening: "listening" where a route can tell, else
-	 * "normal" (see listening_device). */
-	expect_out_any(&r, "photon listening " PHOTON_ID " /dev/ttyACM0",
-		       "photon normal " PHOTON_ID " /dev/ttyACM0");
+	expect_out(&r, "photon listening " PHOTON_ID " /dev/ttyACM0");
 	expect_out(&r, "argon normal " ARGON_ID " /dev/ttyACM1");
 	e2e_run_free(&r);
 }
@@ -165,17 +162,18 @@ static void listening_device(void **state)
 	const cJSON *o = row(j, 0);
 	assert_string_equal(e2e_jstr(o, "device_id"), PHOTON_ID);
 	/* A serial port looks the same in normal and in listening mode; the USB
-	 * route asks the device (control request 72, GET_DEVICE_MODE).  The
-	 * committed virtual devices stall that request, so today the row says
-	 * "normal" (the serial route's guess).
-	 * TODO(vdev control requests): once tests/virtual answers
-	 * GET_DEVICE_MODE in HEAD, require "listening" (drop the "normal"
-	 * branch). */
-	const char *mode = e2e_jstr(o, "mode");
-	if (strcmp(mode, "listening")) {
-		assert_string_equal(mode, "normal");
-		print_message("NOTE: mode \"normal\": no route can see listening mode yet\n");
-	}	cJSON_Delete(j);
+	 * route asks the device (control request 72, GET_DEVICE_MODE). */
+	assert_string_equal(e2e_jstr(o, "mode"), "listening");
+	cJSON_Delete(j);
+	e2e_run_free(&r);
+
+	/* Without control requests (old firmware), only a guess is left. */
+	E2E_BD(&r, "photon-listening-old-usb", "devices", "--json");
+	expect_status(&r, 0);
+	j = e2e_json(&r);
+	o = row(j, 0);
+	assert_string_equal(e2e_jstr(o, "mode"), "normal");
+	cJSON_Delete(j);
 	e2e_run_free(&r);
 }
 

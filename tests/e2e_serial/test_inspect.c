@@ -6,7 +6,9 @@
  * object {integrity, address_range, platform, dependencies}; findings[]
  * with id, severity, message.  The module tables come over the console
  * (--route serial): the scenarios' modules_json is the console's `s` reply
- * (the virtual devices' USB GET_MODULE_INFO reports a generated table). */
+ * (the virtual devices' USB GET_MODULE_INFO reports a generated table);
+ * safe_mode_dependency_default_route uses every route on a device without
+ * control requests. */
 #include <stdio.h>
 #include <string.h>
 
@@ -204,6 +206,27 @@ static void safe_mode_dependency_gen3(void **state)
 	e2e_run_free(&r);
 }
 
+static void safe_mode_dependency_default_route(void **state)
+{
+	(void)state;
+	struct e2e_run r;
+	/* The issue's example with no --route, as a person runs it, on a device
+	 * that behaves like the real Device OS 0.4.7 on USB: no control
+	 * requests (they stall; 0.8.0 brought them), so the console must
+	 * answer.  FAILS since 1f1ab14 (USB backend): the dispatcher treats the
+	 * stall as final (it falls through only on NOT_SUPPORTED, UNAVAILABLE,
+	 * TIMEOUT, PROTOCOL) and inspect exits 5.  Fix in
+	 * transports/transport.c bd_first_route(): fall through on BD_E_STALL. */
+	E2E_BD(&r, "photon-safe-mode-old-usb", "inspect", "--json");
+	expect_status(&r, 1);
+	cJSON *j = e2e_json(&r);
+	const cJSON *f = cJSON_GetArrayItem(e2e_jget(j, "findings"), 0);
+	assert_string_equal(e2e_jstr(f, "id"), "dependency-failed");
+	assert_string_equal(e2e_jstr(f, "message"), dependency_message);
+	cJSON_Delete(j);
+	e2e_run_free(&r);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -213,6 +236,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(safe_mode_dependency_json),
 		cmocka_unit_test(safe_mode_dependency_text),
 		cmocka_unit_test(safe_mode_dependency_gen3),
+		cmocka_unit_test(safe_mode_dependency_default_route),
 	};
 	return e2e_main(argv, "e2e_serial_inspect", tests, sizeof tests / sizeof tests[0]);
 }
