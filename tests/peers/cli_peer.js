@@ -111,12 +111,16 @@ const cases = {
 		check(r.exitCode === 0 && r.all.includes('Your device id is 3a0028000447343233323032') &&
 			r.all.includes('Your system firmware version is 2.3.1') && !r.all.includes('IMEI'),
 		'identify (Photon) wrong', r);
-		r = await vrun('boron-normal', '"$P" identify');
-		check(r.exitCode !== 0 && r.all.includes('ensure the device is in listening mode'),
-			'identify of a 5.9.0 Boron in normal mode should ask for listening mode', r);
 		r = await vrun('boron-listening', '"$P" identify');
 		check(r.exitCode === 0 && r.all.includes('Your IMEI is 352753090123456'),
 			'identify (Boron, listening) wrong', r);
+	},
+	// A cellular device on Device OS < 6 needs the serial `i` command for
+	// IMEI/ICCID, which only works in listening mode: the CLI says so.
+	async identify_needs_listening() {
+		const r = await vrun('boron-normal', '"$P" identify');
+		check(r.exitCode !== 0 && r.all.includes('ensure the device is in listening mode'),
+			'identify of a 5.9.0 Boron in normal mode should ask for listening mode', r);
 	},
 	// `particle serial mac`: requests 400 and 401.
 	async serial_mac() {
