@@ -343,7 +343,9 @@ enum vdev_usb_side {
 };
 
 /* Installs (or with ops NULL removes) the model of one personality; ops and
- * model must outlive the bed or be removed first.  Hook-safe. */
+ * model must outlive the bed or be removed first.  Every device starts with
+ * the built-in models (vdev_ctrl.c on NORMAL, vdev_dfu.c on DFU); this
+ * replaces them (their flash images stay).  Hook-safe. */
 void vdev_device_set_usb_model(struct vdev_device *dev, enum vdev_usb_side side,
 			       const struct vdev_usb_model *ops, void *model);
 /* Only inside a control hook that returns VDEV_CTRL_DONE or STALL: the
