@@ -44,8 +44,12 @@ static int flash_read_file(const char *path, uint8_t **out, size_t *len, struct 
 static int flash_refuse(struct bd_error *err, int rc, const char *path)
 {
 	bd_usb_err_prefix(err, "%s", path);
-	if (err && !err->hint[0])
-		bd_error_hint(err, "Nothing was written: the device was not touched.");
+	if (err) {
+		char old[BD_ERROR_HINT_MAX];
+		snprintf(old, sizeof old, "%s", err->hint);
+		bd_error_hint(err, "%s%sNothing was written: the device was not touched.", old,
+			      old[0] ? " " : "");
+	}
 	return rc;
 }
 

@@ -416,15 +416,18 @@ int bd_transports_wait_for(struct bd_transports *t, const struct bd_device *like
 }
 
 /* Waits until dev is gone from the bus (or BD_DISAPPEAR_MS pass): a device
- * acknowledges a reset request first and re-enumerates about a second later. */
-static void bd_wait_gone(struct bd_transports *t, const struct bd_device *dev, struct bd_op *op)
+ * acknowledges a reset request first and re-enumerates about a second later.
+ * Returns whether it left. */
+static bool bd_wait_gone(struct bd_transports *t, const struct bd_device *dev, struct bd_op *op)
 {
 	struct bd_op sub = *op;
 	sub.deadline = bd_deadline_min(op->deadline, bd_deadline_in(BD_DISAPPEAR_MS));
 	struct bd_device now;
-	while (!bd_deadline_passed(sub.deadline)) {
+	for (;;) {
 		if (!bd_find_like(t, dev, dev->mode, &now))
-			return;
+			return true;
+		if (bd_deadline_passed(sub.deadline))
+			return false;
 		bd_wait_a_little(t, &sub, BD_POLL_MS);
 	}
 }
@@ -668,7 +671,14 @@ int bd_transports_enter_mode(struct bd_transports *t, struct bd_device *dev, enu
 			dev->mode = mode;
 			return 0;
 		}
-		bd_wait_gone(t, dev, op);
+		if (!bd_wait_gone(t, dev, op)) {
+			/* Accepted but ignored: the next rung may still work. */
+			bd_op_logf(op, "rung %d (%s): the device did not restart within %.1f s",
+				   rung, b->ops->name, BD_DISAPPEAR_MS / 1000.0);
+			bd_error_set(&last, BD_E_TIMEOUT, "the device accepted the request but did "
+							  "not restart");
+			continue;
+		}
 		struct bd_device now;
 		enum bd_mode want = mode == BD_MODE_SAFE ? BD_MODE_NORMAL : mode;
 		rc = bd_transports_wait_for(t, dev, want, &now, op, &e);
@@ -679,8 +689,12 @@ int bd_transports_enter_mode(struct bd_transports *t, struct bd_device *dev, enu
 			*dev = now;
 			return 0;
 		}
+		/* It left the bus and did not come back: no other route can
+		 * reach it now. */
 		bd_op_logf(op, "rung %d (%s): %s", rung, b->ops->name, e.msg);
-		last = e;
+		if (err)
+			*err = e;
+		return e.code;
 	}
 	if (!rung)
 		return bd_unavailable(t, err, mode == BD_MODE_DFU ? "put the device in DFU mode"

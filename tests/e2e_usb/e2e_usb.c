@@ -210,8 +210,8 @@ void expect_has_at(const struct urun *r, const char *hay, const char *needle, co
 	a[k] = '\0';
 	k = 0;
 	for (const char *p = needle; *p && k + 1 < sizeof b; p++)
-		if (!(p[0] == ' ' || p[0] == '\n') || (k && b[k - 1] != ' '))
-			b[k++] = *p == '\n' ? ' ' : *p;
+		if (!(p[0] == ' ' || p[0] == '\n' || p[0] == '\t') || (k && b[k - 1] != ' '))
+			b[k++] = (*p == '\n' || *p == '\t') ? ' ' : *p;
 	b[k] = '\0';
 	if (!strstr(a, b)) {
 		fprintf(stderr, "expected to find: %s\n", needle);

@@ -182,8 +182,22 @@ static void test_photon_dfu_followed_without_id(void **s)
 	EXPECT_STATUS(&r, 0);
 	EXPECT_ERR(&r, "device is back in dfu mode");
 	assert_int_equal(vdev_device_mode(d), VDEV_MODE_DFU);
+	UBD(&r, "reset");
+	EXPECT_STATUS(&r, 0);
+	EXPECT_ERR(&r, "device is back (normal mode)");
+	assert_int_equal(vdev_device_mode(d), VDEV_MODE_NORMAL);
+	bed_free();
+}
+
+static void test_safe_mode_from_dfu(void **s)
+{
+	(void)s; /* Gen 3 bootloaders take DfuSe command 0xFA */
+	bed_new();
+	struct vdev_device *d = bed_add("argon", VDEV_MODE_DFU, NULL);
+	struct urun r;
 	UBD(&r, "safe-mode");
 	EXPECT_STATUS(&r, 0);
+	EXPECT_ERR(&r, "0xFA");
 	assert_true(vdev_device_safe_mode(d));
 	bed_free();
 }
@@ -261,8 +275,10 @@ static void test_access_denied_explains_udev(void **s)
 	char node[64], path[512];
 	vdev_device_usb_node(d, node, sizeof node);
 	snprintf(path, sizeof path, "%s%s", vdev_bed_root(ebed), node);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "chmod -R a+rwX '%s'", vdev_bed_root(ebed));
+	assert_int_equal(system(cmd), 0);
 	assert_int_equal(chmod(path, 0600), 0);
-	assert_int_equal(chmod(vdev_bed_root(ebed), 0755), 0);
 	struct urun r;
 	urun(&r, 60, UARGS("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
 			   e2e_blinkdoc(), "identify"));
@@ -306,6 +322,7 @@ static const struct {
 	CASE(test_mac_usb),
 	CASE(test_dfu_then_reset_by_control_request),
 	CASE(test_photon_dfu_followed_without_id),
+	CASE(test_safe_mode_from_dfu),
 	CASE(test_listen_and_safe_mode),
 	CASE(test_core_falls_back_to_magic_baud),
 	CASE(test_no_control_requests_falls_back),

@@ -29,19 +29,19 @@ static uint16_t bd_usb_dfu_transfer_size(libusb_device_handle *h)
 	if (libusb_get_active_config_descriptor(libusb_get_device(h), &cfg) != 0 || !cfg)
 		return 0;
 	uint16_t size = 0;
-	const unsigned char *extra[2] = {NULL, cfg->extra};
-	int extra_len[2] = {0, cfg->extra_length};
-	if (cfg->bNumInterfaces > 0 && cfg->interface[0].num_altsetting > 0) {
-		extra[0] = cfg->interface[0].altsetting[0].extra;
-		extra_len[0] = cfg->interface[0].altsetting[0].extra_length;
-	}
-	for (int k = 0; k < 2 && !size; k++)
-		for (int i = 0; extra[k] && i + 7 <= extra_len[k] && extra[k][i] >= 2;
-		     i += extra[k][i])
-			if (extra[k][i + 1] == BD_USB_DFU_FUNC_DESC && extra[k][i] >= 7) {
-				size = (uint16_t)(extra[k][i + 5] | extra[k][i + 6] << 8);
+	/* The functional descriptor follows the interface descriptors: libusb
+	 * hands it over as the "extra" bytes of whichever alt setting it came
+	 * after (usually the last), or of the configuration. */
+	for (int a = -1; !size && cfg->bNumInterfaces > 0 && a < cfg->interface[0].num_altsetting;
+	     a++) {
+		const unsigned char *x = a < 0 ? cfg->extra : cfg->interface[0].altsetting[a].extra;
+		int n = a < 0 ? cfg->extra_length : cfg->interface[0].altsetting[a].extra_length;
+		for (int i = 0; x && i + 7 <= n && x[i] >= 2; i += x[i])
+			if (x[i + 1] == BD_USB_DFU_FUNC_DESC && x[i] >= 7) {
+				size = (uint16_t)(x[i + 5] | x[i + 6] << 8);
 				break;
 			}
+	}
 	libusb_free_config_descriptor(cfg);
 	return size;
 }

@@ -59,6 +59,15 @@ static int bd_usb_open_ctrl(struct bd_usb_state *s, const struct bd_device *dev,
 		quick.deadline = bd_deadline_min(quick.deadline, op->deadline);
 	struct bd_error e = {0};
 	rc = bd_usb_svc_reset(&h->x, 0, &quick, &e);
+	if (rc == BD_E_STALL) {
+		/* Nothing on the device speaks the protocol: let the next
+		 * route (the console) try. */
+		bd_error_set(err, BD_E_NOT_SUPPORTED,
+			     "the %s does not answer Particle control requests (it stalls them: "
+			     "Device OS older than 0.8.0, or not running)", h->where);
+		bd_usb_close(h);
+		return BD_E_NOT_SUPPORTED;
+	}
 	if (rc == BD_E_ACCESS || rc == BD_E_DISCONNECTED) {
 		if (err)
 			*err = e;
@@ -121,11 +130,22 @@ int bd_usb_list_query(struct bd_usb_handle *h, struct bd_device *row, struct bd_
 	return rc;
 }
 
-/* Identify in DFU mode: what the USB descriptors say. */
-static int bd_usb_identify_dfu(const struct bd_device *dev, struct bd_identity *out,
-			       struct bd_op *op)
+/* Identify in DFU mode: what the USB descriptors say (opening the device
+ * proves it can be reached: a permission problem shows here). */
+static int bd_usb_identify_dfu(struct bd_usb_state *s, const struct bd_device *dev,
+			       struct bd_identity *out, struct bd_op *op, struct bd_error *err)
 {
-	memcpy(out->device_id, dev->device_id, sizeof out->device_id);
+	struct bd_usb_handle h;
+	int rc = bd_usb_open(s, dev, &h, err);
+	if (rc < 0)
+		return rc;
+	struct libusb_device_descriptor desc;
+	char serial[64] = "";
+	if (libusb_get_device_descriptor(libusb_get_device(h.h), &desc) == 0)
+		bd_usb_string(h.h, desc.iSerialNumber, serial, sizeof serial);
+	if (!bd_usb_id_from_serial(serial, h.pl, out->device_id))
+		memcpy(out->device_id, dev->device_id, sizeof out->device_id);
+	bd_usb_close(&h);
 	out->platform_id = dev->platform_id;
 	out->route = BD_ROUTE_USB;
 	bd_op_logf(op, "usb: the device is in DFU mode: the ID and platform come from its USB "
@@ -138,7 +158,7 @@ int bd_usb_identify(void *state, const struct bd_device *dev, struct bd_identity
 {
 	struct bd_usb_state *s = state;
 	if (dev->mode == BD_MODE_DFU && (dev->routes & BD_ROUTE_USB))
-		return bd_usb_identify_dfu(dev, out, op);
+		return bd_usb_identify_dfu(s, dev, out, op, err);
 	int rc = bd_usb_no_control(s, dev, op, "identify itself");
 	if (rc < 0)
 		return rc;
