@@ -398,9 +398,10 @@ int bd_transports_wait_for(struct bd_transports *t, const struct bd_device *like
 			break;
 		bd_wait_a_little(t, op, BD_POLL_MS);
 	}
-	bd_error_set(err, BD_E_TIMEOUT, "device %s did not come back%s%s within %.1f s",
+	bd_error_set(err, BD_E_TIMEOUT, "device %s did not come back%s%s%s within %.1f s",
 		     like->device_id[0] ? like->device_id : like->usb_path,
 		     mode == BD_MODE_UNKNOWN ? "" : " in ", mode == BD_MODE_UNKNOWN ? "" : bd_mode_name(mode),
+		     mode == BD_MODE_UNKNOWN ? "" : " mode",
 		     (double)(bd_now_ms() - started) / 1000.0);
 	if (mode == BD_MODE_DFU)
 		bd_error_hint(err, "If the LED blinks yellow it is in DFU mode but USB does not see "
