@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "e2e_usb.h"
+#include "modbuild.h"
 
 /* ---- discovery ------------------------------------------------------------ */
 
