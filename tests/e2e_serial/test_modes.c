@@ -130,7 +130,7 @@ static void dfu_never_returns(void **state)
 	E2E_BD(&r, "fault-never-returns", "dfu", "--route", "serial");
 	expect_status(&r, 5);
 	expect_err(&r, "set the line to 14400 baud");
-	expect_err(&r, "did not come back in dfu within");
+	expect_err(&r, "did not come back in dfu mode within");
 	expect_err(&r, "blinkdoc sent the request, but did not see the device in DFU mode within "
 		       "30 s");
 	expect_err(&r, "If the LED is blinking yellow");
