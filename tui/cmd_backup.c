@@ -53,6 +53,8 @@ int cmd_backup(int argc, char **argv)
 		return cli_usage_error("backup", "unexpected argument \"%s\"", argv[optind]);
 	if (!out)
 		return cli_usage_error("backup", "where to? (-o FILE, or -o - for standard output)");
+	if (c.target.device_id && (o = dev_cmd_check_id("backup", c.target.device_id)))
+		return o;
 	int rc = dev_cmd_open(&c);
 	if (rc)
 		return rc;

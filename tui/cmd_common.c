@@ -12,7 +12,7 @@
  * characters), so that a typo or a stray short word never picks a device. */
 #define DEV_ID_PREFIX_MIN 6
 
-static int check_device_id(const char *command, const char *id)
+int dev_cmd_check_id(const char *command, const char *id)
 {
 	size_t n = strlen(id);
 	if (strspn(id, "0123456789abcdefABCDEF") != n || n > BD_DEVICE_ID_LEN)
@@ -65,7 +65,7 @@ int dev_cmd_parse(struct dev_cmd *c, int argc, char **argv, const char *usage)
 	if (optind < argc)
 		return cli_usage_error(c->name, "unexpected argument \"%s\"", argv[optind]);
 	if (c->target.device_id)
-		return check_device_id(c->name, c->target.device_id);
+		return dev_cmd_check_id(c->name, c->target.device_id);
 	return 0;
 }
 

@@ -86,6 +86,30 @@ static void test_help_and_usage(void **state)
 	run_result_free(&r);
 }
 
+/* flash and backup parse their own options: --device is held to the same
+ * rule as the other device commands, before any device is looked for. */
+static void test_device_id_checked_by_every_command(void **state)
+{
+	(void)state;
+	static const char *const cmds[] = {"flash", "backup", "identify", "dfu"};
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		int flash = !strcmp(cmds[i], "flash"), backup = !strcmp(cmds[i], "backup");
+		struct run_result r =
+			flash ? bd("flash", "app.bin", "--device", "e00f", NULL)
+			: backup ? bd("backup", "-o", "x.bin", "--device", "e00f", NULL)
+				 : bd(cmds[i], "--device", "e00f", NULL);
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, "\"e00f\" is too short"));
+		run_result_free(&r);
+		r = flash ? bd("flash", "app.bin", "--device", "boron-1", NULL)
+		    : backup ? bd("backup", "-o", "x.bin", "--device", "boron-1", NULL)
+			     : bd(cmds[i], "--device", "boron-1", NULL);
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, "is not a device ID"));
+		run_result_free(&r);
+	}
+}
+
 static void test_wrong_values_list_valid_ones(void **state)
 {
 	(void)state;
@@ -296,6 +320,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_usage),
+		cmocka_unit_test(test_device_id_checked_by_every_command),
 		cmocka_unit_test(test_wrong_values_list_valid_ones),
 		cmocka_unit_test(test_healthy_conclusion_json),
 		cmocka_unit_test(test_more_answers_needed_then_answered),
