@@ -186,9 +186,10 @@ static void bd_merge_into(struct bd_device *into, const struct bd_device *from)
 		into->platform_id = from->platform_id;
 	/* The serial console knows listening mode; USB knows DFU. */
 	if (into->mode == BD_MODE_UNKNOWN || from->mode == BD_MODE_LISTENING ||
-	    from->mode == BD_MODE_DFU)
+	    from->mode == BD_MODE_DFU || (from->mode_reported && !into->mode_reported))
 		if (from->mode != BD_MODE_UNKNOWN)
 			into->mode = from->mode;
+	into->mode_reported |= from->mode_reported;
 	if (!into->port[0])
 		memcpy(into->port, from->port, sizeof into->port);
 	if (!into->usb_path[0])
@@ -645,7 +646,9 @@ int bd_transports_enter_mode(struct bd_transports *t, struct bd_device *dev, enu
 {
 	struct bd_op local;
 	op = bd_op_or_default(op, &local, 30000);
-	if (dev->mode == mode && mode != BD_MODE_SAFE) {
+	/* Only a mode a route read off the device is trusted: a Core's silent
+	 * console looks "normal" while it is listening. */
+	if (dev->mode == mode && mode != BD_MODE_SAFE && dev->mode_reported) {
 		bd_op_logf(op, "already in %s mode", bd_mode_name(mode));
 		return 0;
 	}

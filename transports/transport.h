@@ -48,6 +48,9 @@ struct bd_device {
 	char usb_serial[64];  /* USB serial-number string as reported */
 	char product[64];
 	unsigned routes;      /* BD_ROUTE_* through which it was seen */
+	bool mode_reported;   /* a route read `mode` off the device (DFU PID, USB
+			       * GET_DEVICE_MODE); false when it is only assumed
+			       * (a console is silent in normal and safe mode alike) */
 };
 
 struct bd_device_list {

@@ -260,18 +260,12 @@ static void action_exit_listening(void **state)
 	run(f, "exit-listening");
 	expect_result(f, "ok");
 	expect_fact_str(&f->o, "probe.mode", "normal");
-	/* KNOWN BUG, asserted as it is so that it stays visible: with the mode
-	 * only guessed, bd_transports_enter_mode() answers "already in normal
-	 * mode" without sending `x`: the action says ok, the device keeps
-	 * listening.  The fix belongs in transports/transport.c (owned
-	 * elsewhere; see the e2e report): act on dev->mode only when a route
-	 * reported it.  When it is fixed this fails: replace the three lines
-	 * below with
-	 *   assert_int_equal(vdev_device_wait(dev, true, VDEV_MODE_NORMAL, 2000), 0);
-	 *   (and the console input then contains 'x'). */
-	assert_non_null(strstr(strbuf_str(&f->log), "already in normal mode"));
-	assert_int_equal(vdev_device_wait(dev, true, VDEV_MODE_NORMAL, 500), -ETIMEDOUT);
-	assert_int_equal(vdev_device_mode(dev), VDEV_MODE_LISTENING);
+	/* Neither route reports the mode, so the dispatcher does not trust the
+	 * guess: the console answers, `x` goes out, the device leaves
+	 * listening mode. */
+	assert_null(strstr(strbuf_str(&f->log), "already in normal mode"));
+	assert_int_equal(vdev_device_wait(dev, true, VDEV_MODE_NORMAL, 2000), 0);
+	assert_int_equal(vdev_device_mode(dev), VDEV_MODE_NORMAL);
 }
 
 static void action_enter_dfu(void **state)

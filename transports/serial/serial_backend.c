@@ -231,8 +231,7 @@ static int bd_serial_enter_listening(const struct bd_platform *pl, const struct 
 	return BD_E_UNAVAILABLE;
 }
 
-/* `L` (safe mode) and `x` (leave listening mode) work only where the
- * console answers. */
+/* `L` (safe mode) works only where the console answers. */
 static int bd_serial_console_mode(const struct bd_device *dev, char cmd, struct bd_op *op,
 				  struct bd_error *err)
 {
@@ -241,14 +240,10 @@ static int bd_serial_console_mode(const struct bd_device *dev, char cmd, struct 
 			     "the console on %s does not answer, so the device is not in listening "
 			     "mode; `%c` (%s) works only there",
 			     dev->port, cmd, bd_serial_command_name(cmd));
-		if (cmd == 'L')
-			bd_error_hint(err, "Hold the MODE/SETUP button for about 3 seconds until the "
-					   "LED blinks dark blue, then try again; or start safe mode "
-					   "with the buttons: hold MODE/SETUP, tap RESET, and let go "
-					   "of MODE/SETUP when the LED blinks magenta.");
-		else
-			bd_error_hint(err, "If the LED is breathing magenta (safe mode), press RESET "
-					   "to restart normally.");
+		bd_error_hint(err, "Hold the MODE/SETUP button for about 3 seconds until the LED "
+				   "blinks dark blue, then try again; or start safe mode with the "
+				   "buttons: hold MODE/SETUP, tap RESET, and let go of MODE/SETUP "
+				   "when the LED blinks magenta.");
 		return BD_E_STATE;
 	}
 	return bd_serial_console_send(dev->port, cmd, op, err);
@@ -269,7 +264,14 @@ static int bd_serial_request_mode(void *state, const struct bd_device *dev, enum
 	case BD_MODE_SAFE:
 		return bd_serial_console_mode(dev, 'L', op, err);
 	case BD_MODE_NORMAL:
-		return bd_serial_console_mode(dev, 'x', op, err);
+		/* Leaving listening mode: a silent console means there is
+		 * nothing to leave. */
+		if (!bd_serial_listening(dev, op)) {
+			bd_op_logf(op, "serial %s: the console is silent, so the device is not in "
+				       "listening mode; nothing to leave", dev->port);
+			return 0;
+		}
+		return bd_serial_console_send(dev->port, 'x', op, err);
 	case BD_MODE_UNKNOWN:
 		break;
 	}

@@ -63,6 +63,7 @@ int bd_usb_list(void *state, struct bd_device_list *out, struct bd_error *err)
 		memset(&row, 0, sizeof row);
 		row.platform_id = pl->id;
 		row.mode = dfu ? BD_MODE_DFU : BD_MODE_NORMAL;
+		row.mode_reported = dfu; /* the DFU PID says so; normal is checked below */
 		row.vid = desc.idVendor;
 		row.pid = desc.idProduct;
 		row.usb_bus = libusb_get_bus_number(list[i]);

@@ -124,9 +124,11 @@ int bd_usb_list_query(struct bd_usb_handle *h, struct bd_device *row, struct bd_
 	enum bd_mode mode = BD_MODE_NORMAL;
 	int rc = bd_usb_simple(h, BD_CTRL_GET_DEVICE_MODE, buf, sizeof buf, &len,
 			       BD_USB_SHORT_MS, op, err);
-	if (rc == 0 && bd_ctrl_decode_device_mode(buf, len, &mode, err) == 0 &&
-	    mode == BD_MODE_LISTENING)
-		row->mode = BD_MODE_LISTENING;
+	if (rc == 0 && bd_ctrl_decode_device_mode(buf, len, &mode, err) == 0) {
+		row->mode_reported = true;
+		if (mode == BD_MODE_LISTENING)
+			row->mode = BD_MODE_LISTENING;
+	}
 	return rc;
 }
 
