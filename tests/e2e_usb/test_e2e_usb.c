@@ -137,6 +137,37 @@ static void test_inspect_usb_same_json_as_console(void **s)
 	bed_free();
 }
 
+/* The issue's safe-mode example through both routes of one device: the
+ * module table read with GET_MODULE_INFO and the one from the console's `s`
+ * lead to the same finding, word for word. */
+static void test_inspect_safe_mode_table_both_routes(void **s)
+{
+	(void)s;
+	bed_new();
+	struct vdev_device_opts o;
+	vdev_device_opts_init(&o, "photon");
+	o.modules_json = "{\"p\":6,\"m\":["
+			 "{\"s\":16384,\"l\":\"m\",\"vc\":30,\"vv\":30,\"f\":\"b\",\"n\":\"0\",\"v\":4,\"d\":[]},"
+			 "{\"s\":262144,\"l\":\"m\",\"vc\":30,\"vv\":30,\"f\":\"s\",\"n\":\"1\",\"v\":6,\"d\":[]},"
+			 "{\"s\":262144,\"l\":\"m\",\"vc\":30,\"vv\":26,\"f\":\"s\",\"n\":\"2\",\"v\":7,"
+			 "\"d\":[{\"f\":\"s\",\"n\":\"1\",\"v\":7}]}]}";
+	bed_add("photon", VDEV_MODE_LISTENING, &o);
+	struct urun u, c;
+	UBD(&u, "inspect", "--route", "usb", "--json");
+	UBD(&c, "inspect", "--route", "serial", "--json");
+	EXPECT_STATUS(&u, 1);
+	EXPECT_STATUS(&c, 1);
+	const char *want[] = {"\"id\":\t\"dependency-failed\"",
+			      "System part 2 (version 7) needs system part 1 version 7, but "
+			      "version 6 is installed.",
+			      "\"dependencies\":\t\"fail\""};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		EXPECT_OUT(&u, want[i]);
+		EXPECT_OUT(&c, want[i]);
+	}
+	bed_free();
+}
+
 static void test_mac_usb(void **s)
 {
 	(void)s;
@@ -320,6 +351,7 @@ static const struct {
 	CASE(test_listening_seen_over_usb),
 	CASE(test_identify_usb_same_json_as_console),
 	CASE(test_inspect_usb_same_json_as_console),
+	CASE(test_inspect_safe_mode_table_both_routes),
 	CASE(test_mac_usb),
 	CASE(test_dfu_then_reset_by_control_request),
 	CASE(test_photon_dfu_followed_without_id),

@@ -121,8 +121,11 @@ static void put_deps(GByteArray *msg, unsigned field, const struct vdev_module *
 static void module_info(const struct vdev_device *dev, bool legacy, GByteArray *reply)
 {
 	struct vdev_module mods[VDEV_MAX_MODULES];
-	size_t n = vdev_modules_list(dev->plat, dev->os_version, dev->modules, mods,
-				     VDEV_MAX_MODULES);
+	/* A scenario's verbatim table answers on USB as on the console. */
+	size_t n = dev->modules_json[0]
+			   ? vdev_modules_from_json(dev->modules_json, mods, VDEV_MAX_MODULES)
+			   : vdev_modules_list(dev->plat, dev->os_version, dev->modules, mods,
+					       VDEV_MAX_MODULES);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct vdev_module *m = &mods[i];

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int vdev_modules_system_version(const char *os_version)
@@ -196,4 +197,57 @@ char *vdev_modules_diagnostics(const struct vdev_platform *p, unsigned uptime_s)
 	out = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	return out;
+}
+
+static int json_int(const cJSON *o, const char *k, int dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	if (cJSON_IsNumber(v))
+		return v->valueint;
+	if (cJSON_IsString(v) && v->valuestring[0])
+		return atoi(v->valuestring); /* "n" is a string in Device OS's JSON */
+	return dflt;
+}
+
+static char json_letter(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) && strlen(v->valuestring) == 1 ? v->valuestring[0] : 0;
+}
+
+size_t vdev_modules_from_json(const char *json, struct vdev_module *out, size_t max)
+{
+	cJSON *root = cJSON_Parse(json);
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "m");
+	const cJSON *m;
+	size_t n = 0;
+
+	cJSON_ArrayForEach(m, arr) {
+		struct vdev_module *o;
+		const cJSON *deps, *d;
+
+		if (n == max)
+			break;
+		o = &out[n++];
+		memset(o, 0, sizeof(*o));
+		o->max_size = json_int(m, "s", 0);
+		o->store = json_letter(m, "l") ? json_letter(m, "l") : 'm';
+		o->checked = json_int(m, "vc", 0);
+		o->passed = json_int(m, "vv", 0);
+		o->user_hash = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "u"));
+		o->function = json_letter(m, "f");
+		o->index = json_int(m, "n", 0);
+		o->version = json_int(m, "v", 0);
+		deps = cJSON_GetObjectItemCaseSensitive(m, "d");
+		cJSON_ArrayForEach(d, deps) {
+			if (o->ndeps == VDEV_MODULE_MAX_DEPS)
+				break;
+			o->deps[o->ndeps].function = json_letter(d, "f");
+			o->deps[o->ndeps].index = json_int(d, "n", 0);
+			o->deps[o->ndeps].version = json_int(d, "v", 0);
+			o->ndeps++;
+		}
+	}
+	cJSON_Delete(root);
+	return n;
 }

@@ -35,6 +35,12 @@ struct vdev_module {
 size_t vdev_modules_list(const struct vdev_platform *p, const char *os_version,
 			 enum vdev_modules kind, struct vdev_module *out, size_t max);
 
+/* The rows of a verbatim `s` JSON (a scenario's modules_json), so that the
+ * USB module-info reply shows the same table as the console.  Unknown or
+ * malformed entries become empty slots; returns the count (0 when the JSON
+ * does not parse). */
+size_t vdev_modules_from_json(const char *json, struct vdev_module *out, size_t max);
+
 struct vdev_describe_keys {
 	const char *imei, *iccid, *cellfw; /* NULL or "": left out */
 };
