@@ -13,21 +13,23 @@ build=${1:-build}
 bd=$build/tui/blinkdoc
 [ -x "$bd" ] || { echo "no $bd; build first" >&2; exit 2; }
 diag=("$bd" diagnose --device boron --color red --pattern sos --count 1 --json)
+# `devices` starts libusb and libserialport and scans (exit 4 with no device).
+devs="$bd devices --json"
 
 echo "== wall time"
-hyperfine -N --warmup 5 -r 50 -i "$bd --version" "${diag[*]}"
+hyperfine -N --warmup 5 -r 50 -i "$bd --version" "${diag[*]}" "$devs"
 if [ -n "${PARTICLE:-}" ]; then
 	hyperfine --warmup 1 -r 5 "$PARTICLE --version"
 fi
 
 echo "== peak resident memory (kB)"
-for cmd in "$bd --version" "${diag[*]}" ${PARTICLE:+"$PARTICLE --version"}; do
+for cmd in "$bd --version" "${diag[*]}" "$devs" ${PARTICLE:+"$PARTICLE --version"}; do
 	rss=$( (/usr/bin/time -f %M $cmd 2>&1 >/dev/null || true) | tail -1 )
 	printf '%8s  %s\n' "$rss" "$cmd"
 done
 
 echo "== instructions (callgrind)"
-for cmd in "$bd --version" "${diag[*]}"; do
+for cmd in "$bd --version" "${diag[*]}" "$devs"; do
 	out=$(mktemp)
 	valgrind --tool=callgrind --callgrind-out-file="$out" $cmd >/dev/null 2>&1 || true
 	printf '%12s  %s\n' "$(grep -m1 '^summary:' "$out" | cut -d' ' -f2)" "$cmd"
