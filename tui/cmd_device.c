@@ -137,8 +137,8 @@ static const char identify_usage_head[] =
 	"usage: blinkdoc identify [--port PATH | --device ID] [--route R] [--json] [-v]\n\n"
 	"Reads the device ID, platform and Device OS version, and the SIM's ICCID and the\n"
 	"modem's IMEI on cellular devices - over USB when it can, else over the serial\n"
-	"console (which needs listening mode: blinking dark blue).  The device secret that\n"
-	"the console also prints is never stored or shown.\n\n";
+	"console (which needs listening mode: blinking dark blue).  The device secret\n"
+	"that the console also prints is never stored or shown.\n\n";
 
 int cmd_identify(int argc, char **argv)
 {

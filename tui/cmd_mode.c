@@ -25,8 +25,8 @@ static const struct mode_cmd mode_cmds[] = {
 	 "Puts the device in listening mode (the serial console answers there): USB\n"
 	 "control request, then the 28800-baud signal (Device OS before 6.0)."},
 	{"safe-mode", BD_MODE_SAFE, "proc-safe-mode", "breathing magenta once it is online",
-	 "Restarts the device in safe mode (Device OS runs, your app does not): USB control\n"
-	 "request, or the console's safe-mode command in listening mode."},
+	 "Restarts the device in safe mode (Device OS runs, your app does not): USB\n"
+	 "control request, or the console's safe-mode command in listening mode."},
 	{"reset", BD_MODE_UNKNOWN, NULL, "going through its normal start-up colours",
 	 "Restarts the device (from DFU mode this leaves DFU and runs the firmware)."},
 };

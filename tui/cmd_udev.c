@@ -23,8 +23,9 @@ static const char udev_usage[] =
 	"usage: blinkdoc udev-rules [--install [--root DIR]]\n\n"
 	"Prints the udev rule that gives normal users access to Particle devices on\n"
 	"Linux (mode 0666) and tells ModemManager to leave their serial ports alone.\n"
-	"With --install, writes it to " UDEV_RULES_PATH " (under DIR, or $DESTDIR,\n"
-	"when given) and reloads udev when udevadm is there.  Installing needs root:\n"
+	"With --install, writes it to " UDEV_RULES_PATH "\n"
+	"(under DIR, or $DESTDIR, when given) and reloads udev when udevadm is there.\n"
+	"Installing needs root:\n"
 	"`sudo blinkdoc udev-rules --install`.  Unplug and replug devices afterwards.\n";
 
 /* One rule line per match: VID 2b04 uses the [cd]0?? pattern (normal and DFU

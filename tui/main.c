@@ -21,7 +21,7 @@ struct command {
 static const struct command commands[] = {
 	{"diagnose", cmd_diagnose, "explain an LED pattern and walk the tree (no device needed)"},
 	{"kb-lint", cmd_kb_lint, "check a knowledge directory and locate every problem"},
-	{"devices", cmd_devices, "list Particle devices on USB and serial (platform, mode, ID, port)"},
+	{"devices", cmd_devices, "list Particle devices on USB and serial: platform, mode, ID, port"},
 	{"identify", cmd_identify, "read device ID, platform, Device OS version, ICCID/IMEI"},
 	{"inspect", cmd_inspect, "read and check the firmware modules; explain what is wrong"},
 	{"mac", cmd_mac, "read the Wi-Fi MAC address"},
@@ -29,7 +29,7 @@ static const struct command commands[] = {
 	{"dfu", cmd_mode, "put the device in DFU mode (blinking yellow)"},
 	{"safe-mode", cmd_mode, "restart the device in safe mode (breathing magenta)"},
 	{"reset", cmd_mode, "restart the device"},
-	{"flash", cmd_flash, "write a firmware module over USB DFU, verified (refuses wrong files)"},
+	{"flash", cmd_flash, "write a module over USB DFU and verify it; refuses wrong files"},
 	{"backup", cmd_backup, "save the device's app (user firmware) to a file over USB DFU"},
 	{"udev-rules", cmd_udev, "print or install the Linux udev rule for Particle USB devices"},
 };
