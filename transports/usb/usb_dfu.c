@@ -206,17 +206,19 @@ int bd_usb_read(void *state, const struct bd_device *dev, int alt, uint32_t addr
 	return rc;
 }
 
-int bd_usb_dfu_leave(struct bd_usb_state *s, const struct bd_device *dev, struct bd_op *op,
-		     struct bd_error *err)
+/* Opens DFU on alt 0, logs what is about to happen, runs one final
+ * request (leave, or safe mode) and closes. */
+static int bd_usb_dfu_final(struct bd_usb_state *s, const struct bd_device *dev,
+			    int (*request)(struct bd_dfu_target *, struct bd_op *, struct bd_error *),
+			    const char *what, struct bd_op *op, struct bd_error *err)
 {
 	struct bd_usb_dfu *d = calloc(1, sizeof *d);
 	if (!d)
 		return bd_error_set(err, BD_E_NOMEM, "out of memory opening DFU");
 	int rc = bd_usb_dfu_open(s, dev, 0, d, op, err);
 	if (rc == 0) {
-		bd_op_logf(op, "usb: leaving DFU mode on the %s (zero-length download, manifest)",
-			   d->h.where);
-		rc = bd_dfu_leave(&d->t, op, err);
+		bd_op_logf(op, "usb: %s on the %s", what, d->h.where);
+		rc = request(&d->t, op, err);
 	}
 	bd_usb_dfu_where(err, rc, d);
 	bd_usb_dfu_close(d);
@@ -224,20 +226,16 @@ int bd_usb_dfu_leave(struct bd_usb_state *s, const struct bd_device *dev, struct
 	return rc;
 }
 
+int bd_usb_dfu_leave(struct bd_usb_state *s, const struct bd_device *dev, struct bd_op *op,
+		     struct bd_error *err)
+{
+	return bd_usb_dfu_final(s, dev, bd_dfu_leave,
+				"leaving DFU mode (zero-length download, manifest)", op, err);
+}
+
 int bd_usb_dfu_safe_mode(struct bd_usb_state *s, const struct bd_device *dev, struct bd_op *op,
 			 struct bd_error *err)
 {
-	struct bd_usb_dfu *d = calloc(1, sizeof *d);
-	if (!d)
-		return bd_error_set(err, BD_E_NOMEM, "out of memory opening DFU");
-	int rc = bd_usb_dfu_open(s, dev, 0, d, op, err);
-	if (rc == 0) {
-		bd_op_logf(op, "usb: asking the %s to restart in safe mode (DfuSe command 0xFA)",
-			   d->h.where);
-		rc = bd_dfu_safe_mode(&d->t, op, err);
-	}
-	bd_usb_dfu_where(err, rc, d);
-	bd_usb_dfu_close(d);
-	free(d);
-	return rc;
+	return bd_usb_dfu_final(s, dev, bd_dfu_safe_mode,
+				"restarting in safe mode (DfuSe command 0xFA)", op, err);
 }
