@@ -53,6 +53,24 @@ static int flash_refuse(struct bd_error *err, int rc, const char *path)
 	return rc;
 }
 
+int flash_file_precheck(const struct bd_platforms *platforms, const char *path,
+			struct bd_error *err)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc = flash_read_file(path, &buf, &len, err);
+	if (rc < 0)
+		return rc;
+	struct bd_modfile mf;
+	struct bd_modfile_report rep;
+	if ((rc = bd_modfile_parse(buf, len, platforms, &mf, err)) < 0 ||
+	    (bd_platform_by_id(platforms, mf.platform_id) &&
+	     (rc = bd_modfile_check(&mf, platforms, mf.platform_id, NULL, &rep, err)) < 0))
+		flash_refuse(err, rc, path);
+	free(buf);
+	return rc < 0 ? rc : 0;
+}
+
 int flash_plan_new(struct bd_transports *t, const struct bd_platforms *platforms,
 		   const struct bd_device *dev, const char *path, struct flash_plan **out,
 		   struct bd_op *op, struct bd_error *err)

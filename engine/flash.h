@@ -49,6 +49,14 @@ struct flash_plan {
  * Photon (6)"): BD_E_IO (file), BD_E_PARSE, BD_E_VERIFY (CRC),
  * BD_E_MISMATCH, BD_E_NOT_SUPPORTED, BD_E_RANGE, BD_E_ACCESS,
  * BD_E_TOO_LARGE.  Never writes to the device. */
+/* What the file alone decides, before any device is looked for: it reads,
+ * parses, and - against its own platform, when devices.json knows it -
+ * passes the CRC, function, address and size checks.  0, or the refusal
+ * flash_plan_new() would give (err says the file, what is wrong and that
+ * nothing was written). */
+int flash_file_precheck(const struct bd_platforms *platforms, const char *path,
+			struct bd_error *err);
+
 int flash_plan_new(struct bd_transports *t, const struct bd_platforms *platforms,
 		   const struct bd_device *dev, const char *path, struct flash_plan **out,
 		   struct bd_op *op, struct bd_error *err);

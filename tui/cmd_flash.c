@@ -227,9 +227,16 @@ int cmd_flash(int argc, char **argv)
 		return rc;
 	struct flash_plan *p = NULL;
 	struct cmd_progress prog;
+	struct bd_error err = {0};
+	/* A damaged or foreign file is refused before any device is looked
+	 * for; what depends on the device is checked once it is found. */
+	if (flash_file_precheck(kb_platforms(f.c.kb), f.file, &err) < 0) {
+		cli_print_error(&err);
+		rc = flash_plan_exit(err.code);
+		goto out;
+	}
 	if ((rc = dev_cmd_find(&f.c)))
 		goto out;
-	struct bd_error err = {0};
 	struct bd_op op = dev_cmd_op(&f.c, 600000, false);
 	if (flash_plan_new(f.c.t, kb_platforms(f.c.kb), &f.c.dev, f.file, &p, &op, &err) < 0) {
 		cli_print_error(&err);

@@ -1,6 +1,7 @@
 /* The blinkdoc binary, black-box: diagnose's JSON contract and exit codes,
  * usage errors, kb-lint exit codes.  Runs against the fixture knowledge so
  * that it tests the program, not the content. */
+#define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <cjson/cJSON.h>
@@ -108,6 +110,26 @@ static void test_device_id_checked_by_every_command(void **state)
 		assert_non_null(strstr(r.err, "is not a device ID"));
 		run_result_free(&r);
 	}
+}
+
+/* A file that is no module is refused on its own, exit 1, before any device
+ * is looked for (these machines have none: it would be exit 4 otherwise). */
+static void test_flash_refuses_a_bad_file_first(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/bd_cli_notmodule_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	static const char junk[] = "this is a shell script, not firmware\n";
+	assert_int_equal(write(fd, junk, sizeof junk - 1), (ssize_t)(sizeof junk - 1));
+	close(fd);
+	struct run_result r = bd("flash", path, "--yes", NULL);
+	unlink(path);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "not a Particle module"));
+	assert_non_null(strstr(r.err, "Nothing was written"));
+	assert_null(strstr(r.err, "no Particle device"));
+	run_result_free(&r);
 }
 
 static void test_wrong_values_list_valid_ones(void **state)
@@ -321,6 +343,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_usage),
 		cmocka_unit_test(test_device_id_checked_by_every_command),
+		cmocka_unit_test(test_flash_refuses_a_bad_file_first),
 		cmocka_unit_test(test_wrong_values_list_valid_ones),
 		cmocka_unit_test(test_healthy_conclusion_json),
 		cmocka_unit_test(test_more_answers_needed_then_answered),
