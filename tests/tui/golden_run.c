@@ -15,11 +15,18 @@
  * such as the mode a transport reports.
  * "#! vrun SCENARIO" runs every run under tests/virtual's bd-vrun with
  * that scenario (virtual devices on USB and serial); the test is skipped
- * (exit 77) when bd-vrun was not built.
+ * (exit 77) when bd-vrun was not built.  SCENARIO is a name of
+ * tests/virtual/scenarios, or a file relative to tests/tui.
+ * "#! kb NAME" lays tests/tui/kb/NAME (its JSON files and those of tree/) over the
+ * fixture knowledge: TUI paths the engine's fixture does not have.
+ * "#! module FILE PLATFORM START BYTES" writes a valid user-part module
+ * file $STATE/FILE (platform id, start address, body size) to flash.
+ * "$STATE" in key script lines stands for the state directory.
  *
  * BLINKDOC_UPDATE_GOLDEN=1 writes the golden file instead of comparing.
  */
 #define _XOPEN_SOURCE 700
+#include <dirent.h>
 #include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,6 +35,7 @@
 #include <unistd.h>
 
 #include "kbfix.h"
+#include "modbuild.h"
 #include "runcmd.h"
 
 #define MAX_RUNS 8
@@ -130,6 +138,80 @@ static void mask_word(char *s, const char *word)
 	}
 }
 
+/* Copies every *.json of from into to (flat). */
+static bool copy_json_files(const char *from, const char *to)
+{
+	DIR *d = opendir(from);
+	if (!d)
+		return false;
+	bool ok = true;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 5 || strcmp(e->d_name + l - 5, ".json"))
+			continue;
+		char a[8400], b[8400];
+		snprintf(a, sizeof a, "%s/%s", from, e->d_name);
+		snprintf(b, sizeof b, "%s/%s", to, e->d_name);
+		char *text = slurp(a);
+		ok &= text && spit(b, text);
+		free(text);
+	}
+	closedir(d);
+	return ok;
+}
+
+/* "#! kb NAME": tests/tui/kb/NAME over the knowledge directory kb. */
+static bool overlay_kb(const char *kb, const char *name)
+{
+	char from[4200], to[4200];
+	snprintf(from, sizeof from, "%s/%s", KB_OVERLAY_DIR, name);
+	bool ok = copy_json_files(from, kb);
+	snprintf(from, sizeof from, "%s/%s/tree", KB_OVERLAY_DIR, name);
+	snprintf(to, sizeof to, "%s/tree", kb);
+	DIR *d = opendir(from);
+	if (d) {
+		closedir(d);
+		ok &= copy_json_files(from, to);
+	}
+	return ok;
+}
+
+/* "#! module FILE PLATFORM START BYTES": a user part that passes every check. */
+static bool write_module(const char *state, const char *spec)
+{
+	char file[256];
+	unsigned platform;
+	long start;
+	unsigned long body;
+	if (sscanf(spec, "%255s %u %li %lu", file, &platform, &start, &body) != 4 || start < 0)
+		return false;
+	struct modbuild b = {0};
+	b.start = (uint32_t)start;
+	b.platform = (uint16_t)platform;
+	b.func = 5; /* user part */
+	b.index = 1;
+	b.version = 6;
+	b.body_len = body;
+	b.sha_seed = 3;
+	size_t n = 0;
+	uint8_t *m = modbuild(&b, &n);
+	if (!m)
+		return false;
+	/* A body that is not all one byte, so that misplaced blocks would show. */
+	for (size_t i = 64; i + 64 < n - 40; i++)
+		m[i] = (uint8_t)(i * 13 + (i >> 9));
+	modbuild_fix_crc(m, n - 4);
+	char path[4600];
+	snprintf(path, sizeof path, "%s/%s", state, file);
+	FILE *f = fopen(path, "wb");
+	bool ok = f && fwrite(m, 1, n, f) == n;
+	if (f)
+		ok &= fclose(f) == 0;
+	free(m);
+	return ok;
+}
+
 struct run {
 	char args[512];
 	char *keys;
@@ -166,6 +248,9 @@ int main(int argc, char **argv)
 	int nenv = 0;
 	char vrun[256] = "";
 	char masks[256] = "";
+	char overlay[64] = "";
+	char modules[4][300];
+	int nmodules = 0;
 	for (char *line = strtok(script, "\n"); line; line = strtok(NULL, "\n")) {
 		if (!strncmp(line, "#! run", 6)) {
 			if (nruns == MAX_RUNS)
@@ -176,6 +261,14 @@ int main(int argc, char **argv)
 		}
 		if (!strncmp(line, "#! mask ", 8)) {
 			snprintf(masks, sizeof masks, "%s", line + 8);
+			continue;
+		}
+		if (!strncmp(line, "#! kb ", 6)) {
+			snprintf(overlay, sizeof overlay, "%s", line + 6);
+			continue;
+		}
+		if (!strncmp(line, "#! module ", 10) && nmodules < 4) {
+			snprintf(modules[nmodules++], sizeof modules[0], "%s", line + 10);
 			continue;
 		}
 		if (!strncmp(line, "#! vrun ", 8)) {
@@ -200,6 +293,12 @@ int main(int argc, char **argv)
 	char state[] = "/tmp/bdtui.XXXXXX";
 	if (!kb || !mkdtemp(state))
 		return fprintf(stderr, "cannot make temporary directories\n"), 1;
+	if (overlay[0] && !overlay_kb(kb, overlay))
+		return fprintf(stderr, "cannot lay %s/%s over the knowledge\n", KB_OVERLAY_DIR,
+			       overlay), 1;
+	for (int i = 0; i < nmodules; i++)
+		if (!write_module(state, modules[i]))
+			return fprintf(stderr, "bad #! module line: %s\n", modules[i]), 1;
 	char env_state[4200], env_home[4200];
 	snprintf(env_state, sizeof env_state, "XDG_STATE_HOME=%s", state);
 	snprintf(env_home, sizeof env_home, "HOME=%s", state);
@@ -217,20 +316,28 @@ int main(int argc, char **argv)
 		env[ne++] = env_extra[i];
 	env[ne] = NULL;
 
+	/* A scenario of tests/tui (a path with a slash), else bd-vrun's by name. */
+	char vrun_path[4400];
+	if (strchr(vrun, '/'))
+		snprintf(vrun_path, sizeof vrun_path, "%s/%s", TUI_DIR, vrun);
+	else
+		snprintf(vrun_path, sizeof vrun_path, "%s", vrun);
 	char *out = calloc(1, 1);
 	size_t out_len = 0;
 	int rc = 0;
 	for (int r = 0; r < nruns; r++) {
 		char keys_path[4200];
 		snprintf(keys_path, sizeof keys_path, "%s/run%d.keys", state, r);
-		spit(keys_path, runs[r].keys ? runs[r].keys : "");
+		char *keys = replace_all(strdup(runs[r].keys ? runs[r].keys : ""), "$STATE", state);
+		spit(keys_path, keys);
+		free(keys);
 		const char *av[40];
 		int na = 0;
 #ifdef BD_VRUN
 		if (vrun[0]) {
 			av[na++] = BD_VRUN;
 			av[na++] = "--scenario";
-			av[na++] = vrun;
+			av[na++] = vrun_path;
 			av[na++] = "--timeout";
 			av[na++] = "50";
 			av[na++] = "--";
