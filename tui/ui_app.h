@@ -114,6 +114,18 @@ enum ui_confirm {
 	CONFIRM_RESTART,
 };
 
+/* A conclusion left with "It did not help: go on": the walk as it stood
+ * (a transcript), so that Backspace at the first node of the walk that
+ * follows, or its row in "why am I here", returns to the conclusion. */
+#define UI_CONT_MAX 4
+struct ui_cont {
+	char *saved;                    /* transcript JSON of the walk at the conclusion */
+	const struct kb_node *conclusion;
+	char title[160];                /* its title as it read then */
+	size_t nanswers;                /* answers the new walk started with */
+	size_t nevents;                 /* events of the session when it was left */
+};
+
 /* Where the tap-along result goes. */
 enum ui_tap_purpose { TAP_FOR_PATTERN, TAP_FOR_COUNT };
 
@@ -180,6 +192,8 @@ struct ui_app {
 	const struct kb_node *act_node; /* the node act refers to */
 	struct ui_worker w;
 	char support_saved[PATH_MAX + 160];
+	struct ui_cont cont[UI_CONT_MAX];
+	int ncont;
 };
 
 /* ui_main.c */
@@ -233,6 +247,13 @@ void ui_session_prune(struct ui_app *a);
 /* Back from the walk: undo an answer, or leave to the LED picker. */
 int ui_session_back(struct ui_app *a);
 int ui_session_restart(struct ui_app *a);
+/* "It did not help: go on": from the conclusion the walk is at to next (the
+ * conclusion's next as the facts decide it). */
+int ui_session_go_on(struct ui_app *a, const struct kb_node *next);
+/* Back to the conclusion left last (Backspace at the first node after it). */
+int ui_session_return(struct ui_app *a);
+/* Forgets the conclusions left behind. */
+void ui_session_cont_clear(struct ui_app *a);
 /* Offers/loads a saved session. */
 void ui_session_check_saved(struct ui_app *a);
 int ui_session_resume(struct ui_app *a);

@@ -425,6 +425,7 @@ static void app_free(struct ui_app *a)
 		ui_worker_finish(a);
 	}
 	action_outcome_free(&a->w.out);
+	ui_session_cont_clear(a);
 	session_free(a->s);
 	session_free(a->resume);
 	picker_free(&a->picker);

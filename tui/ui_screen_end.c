@@ -22,10 +22,11 @@ static int bundle_create(struct ui_app *a, char *out, size_t size)
 	return BD_E_NOT_SUPPORTED;
 }
 
+/* Where "it did not help" leads: the conclusion's next as the facts decide
+ * it (a Core goes to its factory reset, other devices to the recovery). */
 static const struct kb_node *next_node(struct ui_app *a, const struct kb_node *n)
 {
-	(void)a;
-	return n->next.n && n->next.e[0].target ? n->next.e[0].target : NULL;
+	return n->next.n ? session_next_of(a->s, &n->next) : NULL;
 }
 
 /* Numbers the step lines of a list: "1. ...". */
@@ -133,7 +134,6 @@ int ui_end_key(struct ui_app *a, enum ui_cmd cmd)
 	const char *items[4];
 	int ni = end_items(a, n, items);
 	struct ui_list *l = &a->list[SCR_NODE];
-	struct bd_error err = {0};
 	switch (cmd) {
 	case CMD_PAGE_UP:
 		l->top -= 5;
@@ -160,12 +160,7 @@ int ui_end_key(struct ui_app *a, enum ui_cmd cmd)
 	const char *it = items[l->focus];
 	if (!strncmp(it, "It did not help", 15)) {
 		const struct kb_node *nx = next_node(a, n);
-		if (session_start(a->s, nx->id, &err) < 0) {
-			ui_message(a, UI_ERR, "%s", err.msg);
-			return UI_REDRAW;
-		}
-		*l = (struct ui_list){0, 0};
-		return UI_REDRAW | UI_SAVE;
+		return nx ? ui_session_go_on(a, nx) : 0;
 	}
 	if (!strncmp(it, "Get help", 8)) {
 		a->support_saved[0] = '\0';
@@ -302,15 +297,12 @@ static int support_key(struct ui_app *a, enum ui_cmd cmd, int key)
 		return save_copy(a);
 	if (l->focus == SUP_WALK) {
 		const struct kb_node *tn = ticket_node(a);
-		struct bd_error err = {0};
-		if (!tn || session_start(a->s, tn->id, &err) < 0) {
-			ui_message(a, UI_ERR, "%s", tn ? err.msg : "the tree has no support checklist");
+		if (!tn) {
+			ui_message(a, UI_ERR, "the tree has no support checklist");
 			return UI_REDRAW;
 		}
-		a->list[SCR_NODE] = (struct ui_list){0, 0};
-		a->ticks_node = NULL;
-		ui_goto(a, SCR_NODE);
-		return UI_REDRAW | UI_SAVE;
+		/* Backspace at its first step returns to the conclusion. */
+		return ui_session_go_on(a, tn);
 	}
 	if (l->focus == SUP_BUNDLE) {
 		char why[200];

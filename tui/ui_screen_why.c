@@ -13,7 +13,13 @@
 
 #define MAX_ROWS 128
 
-/* Row 0 the device, row 1 the LED report, then path steps with a value. */
+/* Row 0 the device, row 1 the LED report, row 2 the conclusion this walk
+ * went on from (if it did), then path steps with a value. */
+static int why_fixed(const struct ui_app *a)
+{
+	return a->ncont ? 3 : 2;
+}
+
 static int why_rows(struct ui_app *a, const struct session_step **steps, int max)
 {
 	int n = 0;
@@ -22,7 +28,7 @@ static int why_rows(struct ui_app *a, const struct session_step **steps, int max
 		if (st->how != HOW_NONE)
 			steps[n++] = st;
 	}
-	return n + 2;
+	return n + why_fixed(a);
 }
 
 /* The label of the option a value stands for, rendered. */
@@ -81,8 +87,11 @@ static void why_draw(struct ui_app *a, struct ui_canvas *cv)
 		} else if (idx == 1) {
 			strbuf_puts(&left, "The LED you reported");
 			led_words(a, &right);
+		} else if (idx < why_fixed(a)) {
+			strbuf_puts(&left, "You went on from");
+			strbuf_printf(&right, "%s  (it did not help)", a->cont[a->ncont - 1].title);
 		} else {
-			const struct session_step *st = steps[idx - 2];
+			const struct session_step *st = steps[idx - why_fixed(a)];
 			char *t = ui_render(a, &st->node->title);
 			char *v = value_label(a, st->node, st->value);
 			strbuf_puts(&left, *t ? t : st->node->id);
@@ -121,7 +130,10 @@ static int why_key(struct ui_app *a, enum ui_cmd cmd, int key)
 		ui_led_open(a);
 		return UI_REDRAW;
 	}
-	const struct kb_node *node = steps[l->focus - 2]->node;
+	if (l->focus < why_fixed(a))
+		return ui_session_return(a);
+	int k = l->focus - why_fixed(a);
+	const struct kb_node *node = steps[k]->node;
 	if ((node->type == KB_QUESTION || node->type == KB_CHECK) && (node->nopts || node->has_input)) {
 		a->change_node = node;
 		a->number[0] = '\0';
@@ -130,7 +142,7 @@ static int why_key(struct ui_app *a, enum ui_cmd cmd, int key)
 		const struct kb_option *opts[64];
 		size_t no = session_visible_options(a->s, node, opts, 64);
 		for (size_t i = 0; i < no && i < 64; i++)
-			if (!strcmp(opts[i]->value, steps[l->focus - 2]->value))
+			if (!strcmp(opts[i]->value, steps[k]->value))
 				a->list[SCR_CHANGE].focus = (int)i;
 		ui_push(a, SCR_CHANGE);
 		return UI_REDRAW;

@@ -3,6 +3,7 @@
  * resuming a saved session. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -36,8 +37,16 @@ static void node_fresh(struct ui_app *a)
 	a->act_node = NULL;
 }
 
+void ui_session_cont_clear(struct ui_app *a)
+{
+	for (int i = 0; i < a->ncont; i++)
+		free(a->cont[i].saved);
+	a->ncont = 0;
+}
+
 static void adopt(struct ui_app *a, struct session *s)
 {
+	ui_session_cont_clear(a);
 	session_free(a->s);
 	a->s = s;
 	a->started = true;
@@ -134,6 +143,12 @@ static int set_or_clear(struct ui_app *a, const char *fact, const char *value, s
 static int begin_walk(struct ui_app *a)
 {
 	struct bd_error err = {0};
+	/* A new LED report after going on from a conclusion: the walk starts
+	 * from the beginning again, not where the old report led. */
+	if (a->started && (a->ncont || strcmp(session_root(a->s), "start"))) {
+		ui_session_cont_clear(a);
+		a->started = false;
+	}
 	if (!a->started) {
 		if (session_start(a->s, NULL, &err) < 0) {
 			ui_message(a, UI_ERR, "%s", err.msg);
@@ -174,8 +189,71 @@ void ui_session_prune(struct ui_app *a)
 	session_prune(a->s);
 }
 
+int ui_session_go_on(struct ui_app *a, const struct kb_node *next)
+{
+	struct bd_error err = {0};
+	if (a->ncont == UI_CONT_MAX) {
+		free(a->cont[0].saved);
+		memmove(a->cont, a->cont + 1, sizeof a->cont[0] * (UI_CONT_MAX - 1));
+		a->ncont--;
+	}
+	cJSON *j = transcript_to_json(a->s);
+	char *saved = j ? cJSON_PrintUnformatted(j) : NULL;
+	cJSON_Delete(j);
+	if (!saved) {
+		ui_message(a, UI_ERR, "out of memory");
+		return UI_REDRAW;
+	}
+	const struct kb_node *from = session_current(a->s);
+	size_t nev = session_event_count(a->s);
+	char *title = ui_render(a, &from->title);
+	if (session_start(a->s, next->id, &err) < 0) {
+		free(saved);
+		free(title);
+		ui_message(a, UI_ERR, "%s", err.msg);
+		return UI_REDRAW;
+	}
+	/* The old walk's answers stay in the saved copy; the new walk keeps
+	 * only those it uses. */
+	session_prune(a->s);
+	struct ui_cont *c = &a->cont[a->ncont++];
+	*c = (struct ui_cont){saved, from, "", session_answer_count(a->s), nev};
+	snprintf(c->title, sizeof c->title, "%s", *title ? title : from->id);
+	free(title);
+	node_fresh(a);
+	ui_goto(a, SCR_NODE);
+	return UI_REDRAW | UI_SAVE;
+}
+
+int ui_session_return(struct ui_app *a)
+{
+	if (!a->ncont)
+		return 0;
+	struct ui_cont *c = &a->cont[a->ncont - 1];
+	struct bd_error err = {0};
+	struct session *s = transcript_parse(a->kb, c->saved, strlen(c->saved), &err);
+	if (!s) {
+		ui_message(a, UI_ERR, "Cannot go back to \"%s\": %s", c->conclusion->id, err.msg);
+		return UI_REDRAW;
+	}
+	/* The log keeps what happened after the conclusion too. */
+	for (size_t i = c->nevents; i < session_event_count(a->s); i++)
+		session_push_event(s, session_event_at(a->s, i));
+	session_note(s, c->conclusion->id, "back to this conclusion");
+	session_free(a->s);
+	a->s = s;
+	free(c->saved);
+	a->ncont--;
+	node_fresh(a);
+	ui_goto(a, SCR_NODE);
+	return UI_REDRAW | UI_SAVE;
+}
+
 int ui_session_back(struct ui_app *a)
 {
+	/* At the first node after "go on": back to the conclusion. */
+	if (a->ncont && session_answer_count(a->s) <= a->cont[a->ncont - 1].nanswers)
+		return ui_session_return(a);
 	if (session_back(a->s) == 0) {
 		node_fresh(a);
 		ui_goto(a, SCR_NODE);
@@ -193,6 +271,7 @@ int ui_session_restart(struct ui_app *a)
 		ui_message(a, UI_ERR, "out of memory");
 		return UI_REDRAW;
 	}
+	ui_session_cont_clear(a);
 	session_free(a->s);
 	a->s = s;
 	a->started = false;
