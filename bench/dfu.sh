@@ -107,6 +107,7 @@ targets=(
 # Each output line is stamped with the time it arrived; $1.t holds
 # "start end status"; $1.time GNU time's report; $1.flash what the device
 # holds at ADDR:LEN afterwards (when DUMP=ADDR:LEN is set).
+# shellcheck disable=SC2016 # expanded by the inner bash, under the preload
 inner='out=$1; shift
 t0=$EPOCHREALTIME
 { if [ -n "$GNUTIME" ]; then "$GNUTIME" -v -o "$out.time" "$@"; else "$@"; fi; } </dev/null 2>&1 |
