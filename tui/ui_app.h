@@ -98,7 +98,7 @@ struct ui_worker {
 	char phase[32];
 	uint64_t pdone, ptotal;
 	int64_t started_ms;     /* bd_now_ms() */
-	int64_t progress_ms;    /* when the first progress report arrived */
+	int64_t progress_ms;    /* when the current phase's first report arrived */
 	int64_t deadline_ms;    /* the action's limit */
 	volatile sig_atomic_t cancel;
 	bool cancelled;         /* the person stopped it */
@@ -124,6 +124,18 @@ struct ui_cont {
 	char title[160];                /* its title as it read then */
 	size_t nanswers;                /* answers the new walk started with */
 	size_t nevents;                 /* events of the session when it was left */
+};
+
+/* The file an action node needs ("flash": the firmware to write; "backup":
+ * where the copy goes), chosen on the action's screen (ui_file.c). */
+struct ui_file {
+	const struct kb_node *node;     /* the node it is for; NULL: none needed */
+	char text[PATH_MAX];            /* as typed */
+	char path[PATH_MAX];            /* ~ expanded: what the action gets */
+	bool editing;                   /* letters go into the field */
+	bool checked, ok;               /* checked since the last edit; it passed */
+	char note[1800];                /* what the check found */
+	int note_style;
 };
 
 /* Where the tap-along result goes. */
@@ -194,6 +206,7 @@ struct ui_app {
 	char support_saved[PATH_MAX + 160];
 	struct ui_cont cont[UI_CONT_MAX];
 	int ncont;
+	struct ui_file file;
 };
 
 /* ui_main.c */
@@ -307,7 +320,19 @@ int ui_draft_commit(struct ui_app *a);
 void ui_tap_open(struct ui_app *a, enum ui_tap_purpose purpose);
 /* ui_screen_action.c (called by the node screen for action nodes) */
 void ui_action_draw(struct ui_app *a, struct ui_canvas *cv, struct ui_area r);
-int ui_action_key(struct ui_app *a, enum ui_cmd cmd);
+int ui_action_key(struct ui_app *a, enum ui_cmd cmd, int key);
+/* ui_file.c: the file field of "flash" and "backup" action nodes */
+bool ui_file_wanted(const struct kb_node *n);
+/* Resets the field when the action node changes (a backup gets a default
+ * path in the state directory). */
+void ui_file_sync(struct ui_app *a, const struct kb_node *n);
+/* Checks the typed file now (never touches the device). */
+void ui_file_check(struct ui_app *a);
+/* Draws the field (row id 0) and what the check found; returns rows used. */
+int ui_file_draw(struct ui_app *a, struct ui_canvas *cv, int y, struct ui_area r, bool focus);
+/* A key while the field is focused: flags, or -1 when the key is not the
+ * field's (the list handles it). */
+int ui_file_key(struct ui_app *a, enum ui_cmd cmd, int key);
 /* ui_screen_end.c (conclusions) */
 void ui_end_draw(struct ui_app *a, struct ui_canvas *cv, struct ui_area r);
 int ui_end_key(struct ui_app *a, enum ui_cmd cmd);

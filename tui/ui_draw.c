@@ -57,11 +57,23 @@ struct ui_area ui_frame(struct ui_app *a, struct ui_canvas *cv, const char *titl
 {
 	header(a, cv);
 	footer(a, cv);
-	if (a->msg[0])
-		cv_put_clip(cv, cv->h - 2, 2, cv->w - 4, a->msg, a->msg_style);
+	/* The message line above the footer; a long one (a path, a device's
+	 * state after a fault) takes a second row from the content. */
+	int mrows = 0;
+	if (a->msg[0]) {
+		mrows = ui_wrap_count(a->msg, cv->w - 4, a->ascii);
+		if (mrows > 3)
+			mrows = 3;
+		if (mrows == 1 || cv->h < UI_MIN_H) {
+			mrows = 1;
+			cv_put_clip(cv, cv->h - 2, 2, cv->w - 4, a->msg, a->msg_style);
+		} else {
+			cv_wrap(cv, cv->h - 1 - mrows, 2, cv->w - 4, mrows, 0, a->msg, a->msg_style);
+		}
+	}
 	if (title)
 		cv_put_clip(cv, 1, 2, cv->w - 4, title, UI_TITLE);
-	return (struct ui_area){3, 2, cv->h - 3 - 2, cv->w - 4};
+	return (struct ui_area){3, 2, cv->h - 3 - 2 - (mrows > 1 ? mrows - 1 : 0), cv->w - 4};
 }
 
 void ui_row(struct ui_app *a, struct ui_canvas *cv, int y, int x, int w, bool focus, int id,
@@ -131,7 +143,9 @@ void ui_draw_confirm(struct ui_app *a, struct ui_canvas *cv)
 {
 	const char *text = "";
 	char buf[300];
-	const char *what = a->w.action[0] ? a->w.action : "the action";
+	/* The action as the screen calls it ("Flash Tinker"). */
+	char *title = a->w.node ? ui_render(a, &a->w.node->title) : NULL;
+	const char *what = title && *title ? title : a->w.action[0] ? a->w.action : "the action";
 	switch (a->confirm) {
 	case CONFIRM_QUIT_ACTION:
 		snprintf(buf, sizeof buf, "Stop \"%s\" and quit? The device may be left half-way; "
@@ -146,6 +160,7 @@ void ui_draw_confirm(struct ui_app *a, struct ui_canvas *cv)
 		text = "Start over? Your answers so far are dropped.";
 		break;
 	case CONFIRM_NONE:
+		free(title);
 		return;
 	}
 	int w = cv->w - 8 < 60 ? cv->w - 8 : 60;
@@ -158,6 +173,7 @@ void ui_draw_confirm(struct ui_app *a, struct ui_canvas *cv)
 	cv_wrap(cv, y + 1, x + 2, w - 4, lines, 0, text, UI_NORMAL);
 	cv_put(cv, y + h - 2, x + 2, w - 4, "y = yes    n = no", UI_KEY);
 	cv_cursor(cv, y + 1, x + 2);
+	free(title);
 }
 
 const char *ui_how_words(enum session_how how)

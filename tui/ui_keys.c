@@ -38,6 +38,7 @@ const struct ui_binding ui_bindings[] = {
 	{'t', "t", CMD_TAP, "t tap-along",
 	 "tap along: press Space with each blink and blinkdoc tells the pattern or counts the blinks"},
 	{'c', "c", CMD_CLEAR, "c count again", "tap-along: forget the taps and start counting again"},
+	{CTRL('u'), "C-u", CMD_CLEAR, NULL, "clear the file name being typed"},
 	{'/', "/", CMD_SEARCH, "/ search", "search the device types (\"Photon 2\", \"bsom\" ...)"},
 	{'?', "?", CMD_HELP, "? help", "show this help"},
 	{KEY_F(1), "F1", CMD_HELP, NULL, "show this help"},

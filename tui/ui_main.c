@@ -153,10 +153,16 @@ static bool too_small(const struct ui_app *a)
 	return a->cv.w < UI_MIN_W || a->cv.h < UI_MIN_H;
 }
 
+/* A text field (the device search, an action's file) takes the letters. */
+static bool typing(const struct ui_app *a)
+{
+	return a->searching || a->file.editing;
+}
+
 int ui_dispatch(struct ui_app *a, int key, int click_y, int click_x)
 {
 	const struct ui_screen_ops *ops = ui_screen(a->screen);
-	enum ui_cmd cmd = ui_key_cmd(key, ops->text_entry && a->searching);
+	enum ui_cmd cmd = ui_key_cmd(key, ops->text_entry && typing(a));
 	if (cmd == CMD_INTERRUPT) {
 		if (a->w.running) {
 			a->w.cancel = 1;
@@ -189,7 +195,7 @@ int ui_dispatch(struct ui_app *a, int key, int click_y, int click_x)
 		}
 		return UI_REDRAW;
 	case CMD_QUIT:
-		if (a->searching)
+		if (typing(a))
 			break;
 		if (a->w.running) {
 			a->confirm = CONFIRM_QUIT_ACTION;
@@ -197,7 +203,7 @@ int ui_dispatch(struct ui_app *a, int key, int click_y, int click_x)
 		}
 		return UI_QUIT | UI_SAVE;
 	case CMD_RESTART:
-		if (a->searching)
+		if (typing(a))
 			break;
 		if (a->w.running) {
 			ui_message(a, UI_WARN, "An action is running; stop it first (q or Backspace).");

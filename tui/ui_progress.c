@@ -26,11 +26,13 @@ static void w_progress(void *ctx, const char *phase, uint64_t done, uint64_t tot
 {
 	struct ui_worker *w = ctx;
 	pthread_mutex_lock(&w->mu);
+	/* Each phase (erase, write, verify) has its own pace: the estimate
+	 * starts again with it. */
+	if (!w->progress_ms || strcmp(w->phase, phase ? phase : ""))
+		w->progress_ms = bd_now_ms();
 	snprintf(w->phase, sizeof w->phase, "%s", phase ? phase : "");
 	w->pdone = done;
 	w->ptotal = total;
-	if (!w->progress_ms)
-		w->progress_ms = bd_now_ms();
 	pthread_mutex_unlock(&w->mu);
 }
 
@@ -123,6 +125,8 @@ int ui_worker_finish(struct ui_app *a)
 		if (session_action_result(a->s, "ok", w->out.facts, w->out.nfacts, w->out.detail,
 					  &err) < 0)
 			ui_message(a, UI_ERR, "%s", err.msg);
+		else if (!strcmp(w->action, "backup") && a->env.backup_path)
+			ui_message(a, UI_OK, "Done: the copy of the app is in %s", a->env.backup_path);
 		else
 			ui_message(a, UI_OK, "Done: %s", detail);
 		action_outcome_free(&w->out);

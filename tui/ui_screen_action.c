@@ -44,7 +44,25 @@ static void sync_state(struct ui_app *a, const struct kb_node *n)
 			action_outcome_free(&a->w.out);
 		a->act = ACT_OFFER;
 		a->act_node = n;
+		ui_file_sync(a, n);
+		/* A file still to choose gets the focus; else "run it". */
+		a->list[SCR_NODE].focus = a->file.node && !a->file.ok ? 0 : a->file.node ? 1 : 0;
 	}
+}
+
+/* Offer rows: the file field (when the action needs one), run, by hand. */
+static int first_choice(const struct ui_app *a)
+{
+	return a->file.node ? 1 : 0;
+}
+
+static const char *run_label(const struct kb_node *n)
+{
+	if (!strcmp(n->action, "flash"))
+		return "Write this file to the device now";
+	if (!strcmp(n->action, "backup"))
+		return "Save the copy now";
+	return "Run it now";
 }
 
 static bool reachable(const struct ui_app *a)
@@ -102,9 +120,27 @@ static void offer_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb_n
 		ui_row(a, cv, y, r.x, r.w, true, 0, "Continue the manual way", UI_NORMAL);
 		return;
 	}
-	ui_list_fix(l, 2, 2);
-	ui_row(a, cv, y, r.x, r.w, l->focus == 0, 0, "Run it now", UI_NORMAL);
-	ui_row(a, cv, y + 1, r.x, r.w, l->focus == 1, 1, "Do it by hand instead", UI_NORMAL);
+	int k = first_choice(a);
+	ui_list_fix(l, k + 2, k + 2);
+	if (k)
+		y += ui_file_draw(a, cv, y, r, l->focus == 0) + 1;
+	ui_row(a, cv, y, r.x, r.w, l->focus == k, k, run_label(n), UI_NORMAL);
+	ui_row(a, cv, y + 1, r.x, r.w, l->focus == k + 1, k + 1, "Do it by hand instead", UI_NORMAL);
+	if (a->file.editing)
+		cv_cursor(cv, cv->cur_y, cv->cur_x); /* stays in the field */
+}
+
+/* The DFU phases in words. */
+static const char *phase_words(const char *phase)
+{
+	static const struct {
+		const char *phase, *words;
+	} w[] = {{"erase", "erasing"}, {"write", "writing"}, {"verify", "checking"},
+		 {"read", "reading"}, {"backup", "saving the copy"}};
+	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+		if (!strcmp(w[i].phase, phase))
+			return w[i].words;
+	return phase;
 }
 
 static void running_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb_node *n,
@@ -139,8 +175,8 @@ static void running_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb
 			snprintf(etas, sizeof etas, "  about %s left", d);
 		}
 		snprintf(buf, sizeof buf, "%s %3d%%  %s%s", bar,
-			 (int)(100.0 * (double)(done > total ? total : done) / (double)total), phase,
-			 etas);
+			 (int)(100.0 * (double)(done > total ? total : done) / (double)total),
+			 phase_words(phase), etas);
 		cv_put_clip(cv, y++, r.x, r.w, buf, UI_NORMAL);
 	}
 	ui_fmt_duration(e, sizeof e, elapsed / 1000 * 1000); /* whole seconds gone, rounded down */
@@ -179,7 +215,11 @@ static void result_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb_
 	ui_list_fix(l, 2, 2);
 	ui_row(a, cv, y, r.x, r.w, l->focus == 0, 0, manual ? "Continue the manual way" : "Continue",
 	       UI_NORMAL);
-	ui_row(a, cv, y + 1, r.x, r.w, l->focus == 1, 1, "Try again", UI_NORMAL);
+	ui_row(a, cv, y + 1, r.x, r.w, l->focus == 1, 1,
+	       a->file.node ? (!strcmp(n->action, "flash") ? "Choose the file again"
+							  : "Choose where the copy goes again")
+			    : "Try again",
+	       UI_NORMAL);
 }
 
 void ui_action_draw(struct ui_app *a, struct ui_canvas *cv, struct ui_area r)
@@ -208,6 +248,18 @@ static int record(struct ui_app *a, const char *result, const struct session_fac
 
 static int start(struct ui_app *a, const struct kb_node *n)
 {
+	struct ui_list *l = &a->list[SCR_NODE];
+	if (a->file.node && !a->file.ok) {
+		ui_message(a, UI_WARN, "%s", !strcmp(n->action, "flash")
+					       ? "Choose the firmware file first: Enter on the file line, "
+						 "then type its path."
+					       : "Choose where the copy goes first.");
+		l->focus = 0;
+		return UI_REDRAW;
+	}
+	/* Only this action gets the file. */
+	a->env.flash_file = a->file.node && !strcmp(n->action, "flash") ? a->file.path : NULL;
+	a->env.backup_path = a->file.node && !strcmp(n->action, "backup") ? a->file.path : NULL;
 	if (ui_worker_start(a, n) < 0) {
 		ui_message(a, UI_ERR, "Could not start the action.");
 		return UI_REDRAW;
@@ -216,7 +268,7 @@ static int start(struct ui_app *a, const struct kb_node *n)
 	return UI_REDRAW;
 }
 
-int ui_action_key(struct ui_app *a, enum ui_cmd cmd)
+int ui_action_key(struct ui_app *a, enum ui_cmd cmd, int key)
 {
 	const struct kb_node *n = session_current(a->s);
 	sync_state(a, n);
@@ -240,24 +292,44 @@ int ui_action_key(struct ui_app *a, enum ui_cmd cmd)
 		a->act = ACT_OFFER;
 		if (l->focus == 1) {
 			action_outcome_free(&a->w.out);
+			if (a->file.node) {
+				/* Back to the file: check it again, run from there. */
+				ui_file_check(a);
+				l->focus = a->file.ok ? 1 : 0;
+				return UI_REDRAW;
+			}
 			return start(a, n);
 		}
 		int fl = record(a, o.result, o.facts, o.nfacts, o.detail);
 		action_outcome_free(&a->w.out);
 		return fl;
 	}
-	if (cmd == CMD_BACK)
-		return ui_session_back(a);
 	if (!reachable(a)) {
+		if (cmd == CMD_BACK)
+			return ui_session_back(a);
 		if (cmd != CMD_SELECT)
 			return 0;
 		char detail[1200];
 		snprintf(detail, sizeof detail, "not possible here: %s", a->no_transports);
 		return record(a, "unavailable", NULL, 0, detail);
 	}
+	int k = first_choice(a);
+	if (k && l->focus == 0) {
+		int fl = ui_file_key(a, cmd, key);
+		if (fl >= 0) {
+			/* A file that passed: on to "run it". */
+			if (cmd == CMD_SELECT && !a->file.editing && a->file.ok)
+				l->focus = 1;
+			return fl;
+		}
+	}
+	if (cmd == CMD_BACK)
+		return ui_session_back(a);
 	if (cmd != CMD_SELECT)
-		return ui_list_key(l, cmd, 2, 1);
-	if (l->focus == 0)
+		return ui_list_key(l, cmd, k + 2, 1);
+	if (l->focus == k)
 		return start(a, n);
+	if (l->focus == 0 && k)
+		return ui_file_key(a, cmd, key);
 	return record(a, "unavailable", NULL, 0, "the person chose to do it by hand");
 }

@@ -331,7 +331,7 @@ static int node_key(struct ui_app *a, enum ui_cmd cmd, int key)
 	if (session_state(a->s) == SESSION_DONE)
 		return ui_end_key(a, cmd);
 	switch (n->type) {
-	case KB_ACTION: return ui_action_key(a, cmd);
+	case KB_ACTION: return ui_action_key(a, cmd, key);
 	case KB_INSTRUCTION: return instruction_key(a, n, cmd);
 	default: return question_key(a, n, cmd, key);
 	}
@@ -339,4 +339,5 @@ static int node_key(struct ui_app *a, enum ui_cmd cmd, int key)
 
 static const enum ui_cmd node_footer[] = {CMD_UP, CMD_SELECT, CMD_BACK, CMD_WHY, CMD_HELP,
 					  CMD_QUIT, CMD_NONE};
-const struct ui_screen_ops ui_node_ops = {"node", node_draw, node_key, node_footer, false};
+/* text_entry: an action's file field takes letters while it is edited. */
+const struct ui_screen_ops ui_node_ops = {"node", node_draw, node_key, node_footer, true};

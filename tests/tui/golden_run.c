@@ -35,7 +35,7 @@
 #include <unistd.h>
 
 #include "kbfix.h"
-#include "modbuild.h"
+#include "modfile.h"
 #include "runcmd.h"
 
 #define MAX_RUNS 8
@@ -177,41 +177,6 @@ static bool overlay_kb(const char *kb, const char *name)
 	return ok;
 }
 
-/* "#! module FILE PLATFORM START BYTES": a user part that passes every check. */
-static bool write_module(const char *state, const char *spec)
-{
-	char file[256];
-	unsigned platform;
-	long start;
-	unsigned long body;
-	if (sscanf(spec, "%255s %u %li %lu", file, &platform, &start, &body) != 4 || start < 0)
-		return false;
-	struct modbuild b = {0};
-	b.start = (uint32_t)start;
-	b.platform = (uint16_t)platform;
-	b.func = 5; /* user part */
-	b.index = 1;
-	b.version = 6;
-	b.body_len = body;
-	b.sha_seed = 3;
-	size_t n = 0;
-	uint8_t *m = modbuild(&b, &n);
-	if (!m)
-		return false;
-	/* A body that is not all one byte, so that misplaced blocks would show. */
-	for (size_t i = 64; i + 64 < n - 40; i++)
-		m[i] = (uint8_t)(i * 13 + (i >> 9));
-	modbuild_fix_crc(m, n - 4);
-	char path[4600];
-	snprintf(path, sizeof path, "%s/%s", state, file);
-	FILE *f = fopen(path, "wb");
-	bool ok = f && fwrite(m, 1, n, f) == n;
-	if (f)
-		ok &= fclose(f) == 0;
-	free(m);
-	return ok;
-}
-
 struct run {
 	char args[512];
 	char *keys;
@@ -297,7 +262,7 @@ int main(int argc, char **argv)
 		return fprintf(stderr, "cannot lay %s/%s over the knowledge\n", KB_OVERLAY_DIR,
 			       overlay), 1;
 	for (int i = 0; i < nmodules; i++)
-		if (!write_module(state, modules[i]))
+		if (!tui_write_module(state, modules[i]))
 			return fprintf(stderr, "bad #! module line: %s\n", modules[i]), 1;
 	char env_state[4200], env_home[4200];
 	snprintf(env_state, sizeof env_state, "XDG_STATE_HOME=%s", state);

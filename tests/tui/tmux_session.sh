@@ -7,9 +7,11 @@
 # clicks, Ctrl-C and a crash restoring the terminal, resuming a saved
 # session; with virtual devices (tests/tui/vterm_run, built when
 # tests/virtual's library is): the device list following plug and unplug,
-# and an action with live progress that q stops cleanly.
+# an action with live progress that q stops cleanly, and the flash action
+# (file typed, checked, written with a progress bar, ETA and the LED to
+# expect; q asks first).
 #
-# usage: tmux_session.sh BLINKDOC FIXTURE_KB SHIPPED_KB [VTERM_RUN SCENARIO_DIR]
+# usage: tmux_session.sh BLINKDOC FIXTURE_KB SHIPPED_KB [VTERM_RUN SCENARIO_DIR [MKMODULE]]
 # Every wait is bounded (WAIT_S); a failed check prints the screen it saw.
 set -u
 BIN=$1
@@ -17,7 +19,9 @@ FIXTURE=$2
 SHIPPED=$3
 VTERM=${4:-}
 SCEN=${5:-}
+MKMODULE=${6:-}
 WAIT_S=${WAIT_S:-15}
+HERE=$(cd "$(dirname "$0")" && pwd)
 
 T=$(mktemp -d /tmp/bdtmux.XXXXXX)
 SOCK=$T/sock
@@ -25,6 +29,11 @@ KB=$T/kb
 mkdir -p "$KB/tree"
 cp "$SHIPPED/facts.json" "$SHIPPED/devices.json" "$FIXTURE/leds.json" "$FIXTURE/sos.json" "$KB/"
 cp "$FIXTURE"/tree/*.json "$KB/tree/"
+# The fixture with backup and flash actions (tests/tui/kb/recovery).
+KBREC=$T/kb-recovery
+mkdir -p "$KBREC/tree"
+cp "$KB"/*.json "$KBREC/"
+cp "$HERE"/kb/recovery/tree/*.json "$KBREC/tree/"
 # Keys must reach blinkdoc as its terminfo spells them.
 printf 'set -g default-terminal xterm-256color\n' > "$T/tmux.conf"
 failures=0
@@ -41,17 +50,18 @@ fail() {
 	failures=$((failures + 1))
 }
 
-# start NAME "ENV=... ..." "PREFIX COMMAND" "ARGS": blinkdoc in a new 80x24
-# terminal; its exit status and the terminal settings afterwards are kept.
+# start NAME "ENV=... ..." "PREFIX COMMAND" "ARGS" [KB]: blinkdoc in a new
+# 80x24 terminal; its exit status and the terminal settings afterwards are
+# kept.
 start() {
-	local name=$1 envs=${2:-} prefix=${3:-} args=${4:-}
+	local name=$1 envs=${2:-} prefix=${3:-} args=${4:-} kb=${5:-$KB}
 	local state=$T/state-$name
 	mkdir -p "$state"
 	rm -f "$T/$name.exit" "$T/$name.stty"
 	tmux -S "$SOCK" -f "$T/tmux.conf" new-session -d -s "$name" -x 80 -y 24 \
 		"env -i PATH='$PATH' HOME='$state' XDG_STATE_HOME='$state' TERM=xterm-256color \
 		 LC_ALL=C.UTF-8 BLINKDOC_UI_TRANSPORTS=off ASAN_OPTIONS='${ASAN_OPTIONS:-}' $envs \
-		 $prefix '$BIN' $args --knowledge '$KB'; echo \$? > '$T/$name.exit'; \
+		 $prefix '$BIN' $args --knowledge '$kb'; echo \$? > '$T/$name.exit'; \
 		 stty -a > '$T/$name.stty' 2>&1; sleep 120"
 }
 
@@ -69,6 +79,20 @@ wait_for() {
 		sleep 0.1
 	done
 	fail "screen never showed \"$text\"; it shows:"
+	screen "$name" | sed 's/^/    | /'
+	return 1
+}
+
+# wait_re NAME REGEX: until a line of the screen matches REGEX (grep -E).
+wait_re() {
+	local name=$1 re=$2 i
+	for ((i = 0; i < WAIT_S * 10; i++)); do
+		if screen "$name" | grep -qE -- "$re"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	fail "screen never matched /$re/; it shows:"
 	screen "$name" | sed 's/^/    | /'
 	return 1
 }
@@ -385,7 +409,7 @@ t_action_progress() {
 	wait_for ap "Your LED meanwhile: The LED keeps blinking."
 	wait_for ap "q stops it (asks first)."
 	keys ap q
-	wait_for ap "Stop \"identify\" and quit?" || return
+	wait_for ap "Stop \"Read the device ID\" and quit?" || return
 	keys ap n
 	# Let it finish: each console reply starts 1.8 s late.
 	wait_for ap "Done: device 3a0028000447343233323032" || return
@@ -402,11 +426,56 @@ t_action_progress() {
 	keys ap Enter
 	wait_for ap "Working: read the device ID" || return
 	keys ap q
-	wait_for ap "Stop \"identify\" and quit?" || return
+	wait_for ap "Stop \"Read the device ID\" and quit?" || return
 	keys ap y
 	wait_exit ap 0
 	grep -q "stopped by the person" "$T/state-ap/blinkdoc/session.json" ||
 		fail "the transcript does not say the action was stopped"
+}
+
+t_flash_progress() {
+	current=flash-progress
+	if [ -z "$VTERM" ] || [ -z "$MKMODULE" ]; then
+		echo "skip [$current]: no virtual devices (tests/virtual not built)"
+		return
+	fi
+	mkdir -p "$T/state-fp"
+	"$MKMODULE" "$T/state-fp" tinker.bin 13 0xB4000 200000 || { fail "no module file"; return; }
+	start fp "BLINKDOC_UI_TRANSPORTS=on" \
+		"'$VTERM' --scenario '$SCEN/boron-flash-slow.json' --" "" "$KBREC"
+	wait_for fp "e00fce68b2f4a1c3d5e6f708" || return
+	keys fp Enter
+	wait_for fp "What does the status LED on your Boron look like?" || return
+	keys fp Down Down Down Down Enter
+	wait_for fp "How many blinks come after the SOS?" || return
+	keys fp 1 Enter
+	wait_for fp "It did not help: go on" || return
+	keys fp Enter
+	wait_for fp "Fresh firmware over USB" || return
+	keys fp Down Enter
+	wait_for fp "Where the copy goes:" || return
+	keys fp Enter
+	wait_for fp "Done: the copy of the app is in" || return
+	ls "$T/state-fp/blinkdoc/"backup-e00fce68b2f4a1c3d5e6f708-*.bin >/dev/null 2>&1 ||
+		fail "no backup file in the state directory"
+	wait_for fp "The firmware file to write (.bin):" || return
+	tmux -S "$SOCK" send-keys -t fp -l "~/tink"
+	keys fp Tab
+	wait_for fp "[~/tinker.bin" || return
+	keys fp Enter
+	wait_for fp "Fits this Boron: user part 1, version 6, 200064 bytes" || return
+	keys fp Enter
+	wait_for fp "Working: write a firmware file to the device and check it" || return
+	wait_for fp "Your LED meanwhile: It blinks yellow while the file is written"
+	# The bar, its percentage, the phase in words and the time left.
+	wait_re fp '^  \[.*\] +[0-9]+%  writing  about [0-9]+:[0-9]{2} left$' || return
+	keys fp q
+	wait_for fp "Stop \"Flash Tinker\" and quit?" || return
+	keys fp n
+	wait_for fp "Done: flashed and verified 200064 bytes at 0x000b4000" || return
+	wait_for fp "Tinker is on it"
+	keys fp q
+	wait_exit fp 0
 }
 
 t_walk_boron
@@ -422,6 +491,7 @@ t_ctrl_c_and_resume
 t_crash
 t_device_list_live
 t_action_progress
+t_flash_progress
 
 if [ "$failures" -ne 0 ]; then
 	echo "$failures check(s) failed"
