@@ -182,6 +182,13 @@ void flash_explain_state(struct bd_transports *t, const struct bd_device *dev, b
 		return;
 	char old[BD_ERROR_HINT_MAX];
 	snprintf(old, sizeof old, "%s", err->hint);
+	if (err->code == BD_E_ACCESS) {
+		/* It could not even be opened: the fix comes first, and the
+		 * device is as it was. */
+		bd_error_hint(err, "%s%sNothing on the device was changed.", old,
+			      old[0] ? " " : "");
+		return;
+	}
 	struct bd_op look = {bd_deadline_in(FLASH_STATE_LOOK_MS), NULL, NULL, NULL, NULL};
 	struct bd_device now;
 	struct bd_error e = {0};

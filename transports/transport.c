@@ -52,7 +52,10 @@ struct bd_transports {
 #define BD_POLL_MS 200
 /* How long a device may take to drop off the bus after accepting a reset. */
 #define BD_DISAPPEAR_MS 4000
-/* How long a device may take to start its firmware after leaving DFU. */
+/* How long a device may take to start its firmware after leaving DFU, or
+ * to come back in the mode it was asked for: however long the caller's
+ * budget (a flash has ten minutes), a device that is not back by then is
+ * not coming, and the person should hear so. */
 #define BD_COMEBACK_MS 30000
 
 const char *bd_mode_name(enum bd_mode mode)
@@ -434,6 +437,20 @@ static bool bd_wait_gone(struct bd_transports *t, const struct bd_device *dev, s
 	}
 }
 
+/* A device that answered a restart request but is still on the bus in the
+ * same mode after BD_DISAPPEAR_MS. */
+static int bd_not_restarted(const struct bd_device *dev, const char *what, struct bd_error *err)
+{
+	bd_error_set(err, BD_E_STATE,
+		     "the device accepted the request to %s but did not restart: it is still "
+		     "on USB in %s mode%s",
+		     what, bd_mode_name(dev->mode),
+		     dev->mode == BD_MODE_DFU ? " (blinking yellow)" : "");
+	bd_error_hint(err, "Press its RESET button (or unplug it and plug it in again) to "
+			   "restart it.");
+	return BD_E_STATE;
+}
+
 typedef int (*bd_dev_call)(const struct bd_backend *b, const struct bd_device *dev, void *out,
 			   struct bd_op *op, struct bd_error *err);
 
@@ -576,8 +593,10 @@ int bd_transports_reset(struct bd_transports *t, struct bd_device *dev, struct b
 	if (rc < 0)
 		return rc;
 	/* The device acknowledges first and re-enumerates about a second
-	 * later: wait for it to leave and come back, in whatever mode. */
-	bd_wait_gone(t, dev, op);
+	 * later: wait for it to leave and come back, in whatever mode.  One
+	 * that never left did not restart, whatever it answered. */
+	if (!bd_wait_gone(t, dev, op))
+		return bd_not_restarted(dev, "reset", err);
 	struct bd_device now;
 	struct bd_error e = {0};
 	if (bd_transports_wait_for(t, dev, BD_MODE_UNKNOWN, &now, op, &e) < 0) {
@@ -605,7 +624,8 @@ int bd_transports_flash(struct bd_transports *t, struct bd_device *dev,
 		return rc;
 	/* Left DFU: the bootloader resets into the new firmware.  Wait for the
 	 * device to drop off and come back, in whatever mode it starts. */
-	bd_wait_gone(t, dev, op);
+	if (!bd_wait_gone(t, dev, op))
+		return bd_not_restarted(dev, "leave DFU mode", err);
 	struct bd_op back = *op;
 	back.deadline = bd_deadline_min(op->deadline, bd_deadline_in(BD_COMEBACK_MS));
 	struct bd_device now;
@@ -685,7 +705,9 @@ int bd_transports_enter_mode(struct bd_transports *t, struct bd_device *dev, enu
 		}
 		struct bd_device now;
 		enum bd_mode want = mode == BD_MODE_SAFE ? BD_MODE_NORMAL : mode;
-		rc = bd_transports_wait_for(t, dev, want, &now, op, &e);
+		struct bd_op back = *op;
+		back.deadline = bd_deadline_min(op->deadline, bd_deadline_in(BD_COMEBACK_MS));
+		rc = bd_transports_wait_for(t, dev, want, &now, &back, &e);
 		if (rc == 0) {
 			bd_op_logf(op, "device is back in %s mode", bd_mode_name(now.mode));
 			if (mode == BD_MODE_SAFE)

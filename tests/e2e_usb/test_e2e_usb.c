@@ -317,6 +317,20 @@ static void test_access_denied_explains_udev(void **s)
 	EXPECT_STATUS(&r, 5);
 	EXPECT_ERR(&r, "LIBUSB_ERROR_ACCESS");
 	EXPECT_ERR(&r, "blinkdoc udev-rules --install");
+	/* flash: the udev fix and "nothing changed", not "run it again"; the
+	 * device named once. */
+	const char *f = make_user_part("app.bin", 13, 0xB4000, 3000, NULL);
+	snprintf(cmd, sizeof cmd, "chmod a+rx \"$(dirname '%s')\" && chmod a+r '%s'", f, f);
+	assert_int_equal(system(cmd), 0);
+	urun(&r, 60, UARGS("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+			   e2e_blinkdoc(), "flash", f, "--yes"));
+	EXPECT_STATUS(&r, 5);
+	EXPECT_ERR(&r, "blinkdoc udev-rules --install");
+	EXPECT_ERR(&r, "Nothing on the device was changed.");
+	assert_null(strstr(r.err, "run the same command again"));
+	const char *at = strstr(r.err, "Boron in DFU mode (2b04:d00d) at USB");
+	assert_non_null(at);
+	assert_null(strstr(at + 1, "Boron in DFU mode (2b04:d00d) at USB"));
 	bed_free();
 }
 

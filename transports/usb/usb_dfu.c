@@ -148,8 +148,8 @@ fail_rc:
 /* Prefixes an error with the device it happened on. */
 static int bd_usb_dfu_where(struct bd_error *err, int rc, const struct bd_usb_dfu *d)
 {
-	if (!err || rc >= 0 || !d->h.where[0])
-		return rc;
+	if (!err || rc >= 0 || !d->h.where[0] || strstr(err->msg, d->h.where))
+		return rc; /* (opening it already named it) */
 	bd_usb_err_prefix(err, "%s", d->h.where);
 	return rc;
 }
