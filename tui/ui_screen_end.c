@@ -90,15 +90,19 @@ static void scroll_body(struct ui_app *a, struct ui_canvas *cv, const char *body
 			int w, int rows, int *scroll)
 {
 	int total = ui_wrap_count(body, w, a->ascii);
+	/* Text that scrolls leaves a margin for the marks, so none is hidden. */
+	int tw = total > rows ? w - 10 : w;
+	if (tw != w)
+		total = ui_wrap_count(body, tw, a->ascii);
 	if (*scroll > total - rows)
 		*scroll = total - rows;
 	if (*scroll < 0)
 		*scroll = 0;
-	cv_wrap(cv, y, x, w, rows, *scroll, body, UI_NORMAL);
+	cv_wrap(cv, y, x, tw, rows, *scroll, body, UI_NORMAL);
 	if (*scroll > 0)
-		cv_put(cv, y, x + w - 10, 10, "(PgUp ^)", UI_DIM);
+		cv_put(cv, y, x + w - 9, 9, "(PgUp ^)", UI_DIM);
 	if (*scroll + rows < total)
-		cv_put(cv, y + rows - 1, x + w - 10, 10, "(PgDn v)", UI_DIM);
+		cv_put(cv, y + rows - 1, x + w - 9, 9, "(PgDn v)", UI_DIM);
 }
 
 void ui_end_draw(struct ui_app *a, struct ui_canvas *cv, struct ui_area r)

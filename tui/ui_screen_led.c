@@ -75,6 +75,38 @@ static void look_row(struct ui_app *a, struct ui_canvas *cv, int y, int x, int w
 		cv_cursor(cv, y, x + 11);
 }
 
+/* The status whose description fits a look: the first status on this
+ * device with the look whose own animation shows its colour.  A status
+ * that only lists the look because people mistake its colour for it
+ * (breathing cyan seen as dark blue) would describe the other colour, and
+ * is not used; NULL then. */
+static const struct kb_led *describing_status(struct ui_app *a, const struct picker_look *lk)
+{
+	const struct led_report *r = &lk->report;
+	for (size_t i = 0; i < kb_led_count(a->kb); i++) {
+		const struct kb_led *l = kb_led_at(a->kb, i);
+		if (a->dev && !led_shown_on(l, a->dev))
+			continue;
+		bool has = false;
+		for (size_t k = 0; k < l->nmatch && !has; k++) {
+			const struct kb_match *m = &l->match[k];
+			const struct kb_color *c = kb_color_find(a->kb, m->color);
+			has = c && !strcmp(c->id, r->color) && !strcmp(m->pattern, r->pattern) &&
+			      (!r->color2 || (m->color2 && !strcmp(m->color2, r->color2))) &&
+			      (r->count < 0 || m->count == r->count);
+		}
+		if (!has)
+			continue;
+		const struct kb_anim *an = &l->anim;
+		bool one_colour = an->type == KB_ANIM_BREATHE || an->type == KB_ANIM_BLINK ||
+				  an->type == KB_ANIM_SOLID;
+		const struct kb_color *ac = one_colour ? kb_color_find(a->kb, an->color) : NULL;
+		if (!one_colour || (ac && !strcmp(ac->id, r->color)))
+			return l;
+	}
+	return NULL;
+}
+
 static void details(struct ui_app *a, struct ui_canvas *cv, struct ui_area d, int focus)
 {
 	int y = d.y;
@@ -88,9 +120,18 @@ static void details(struct ui_app *a, struct ui_canvas *cv, struct ui_area d, in
 	struct strbuf sb = STRBUF_INIT;
 	picker_words(a->kb, &lk->report, &sb);
 	strbuf_puts(&sb, ".");
-	char *desc = lk->needs_count ? NULL : ui_render(a, &lk->led->describe);
+	const struct kb_led *st = lk->needs_count ? NULL : describing_status(a, lk);
+	char *desc = st ? ui_render(a, &st->describe) : NULL;
 	int rows = d.y + d.h - y;
 	int tl = lk->anim.a.type == KB_ANIM_SOLID || lk->anim.a.type == KB_ANIM_OFF ? 0 : 3;
+	int wrows = ui_wrap_count(strbuf_str(&sb), d.w, a->ascii);
+	if (wrows > 2)
+		wrows = 2;
+	/* The description is read in full; the timeline gives up its colour
+	 * letters (the words name the colours) before the text is cut. */
+	int drows = desc && *desc ? ui_wrap_count(desc, d.w, a->ascii) : 0;
+	if (tl && wrows + drows + tl > rows)
+		tl = rows - wrows - drows >= 1 ? rows - wrows - drows : 1;
 	y += cv_wrap(cv, y, d.x, d.w, rows - tl > 2 ? 2 : rows - tl, 0, strbuf_str(&sb), UI_TITLE);
 	if (desc && *desc && y < d.y + d.h - tl)
 		y += cv_wrap(cv, y, d.x, d.w, d.y + d.h - tl - y, 0, desc, UI_NORMAL);

@@ -53,6 +53,66 @@ static bool option_anim(struct ui_app *a, const struct kb_node *n, const struct 
 	return picker_anim_for(a->kb, &r, NULL, pa) == 0;
 }
 
+/* One option as drawn: its text (label, and its hint when both fit on one
+ * row), the hint on rows of its own otherwise, and the rows it takes. */
+struct opt_rows {
+	char *label, *hint;
+	bool swatch, hint_below;
+	int rows;
+};
+
+static void opt_measure(struct ui_app *a, const struct kb_node *n, const struct kb_option *o,
+			int w, struct opt_rows *r)
+{
+	char *label = ui_render(a, &o->label);
+	r->hint = ui_render(a, &o->hint);
+	r->label = *label ? label : (free(label), strdup(o->value));
+	struct picker_anim pa;
+	r->swatch = option_anim(a, n, o, &pa);
+	if (r->swatch)
+		picker_anim_free(&pa);
+	int tw = w - (r->swatch ? 11 : 2);
+	int lw = ui_text_width(r->label, a->ascii);
+	r->hint_below = *r->hint && lw + 2 + ui_text_width(r->hint, a->ascii) > tw;
+	r->rows = ui_wrap_count(r->label, tw, a->ascii) +
+		  (r->hint_below ? ui_wrap_count(r->hint, tw - 2, a->ascii) : 0);
+}
+
+static void opt_free(struct opt_rows *r)
+{
+	free(r->label);
+	free(r->hint);
+}
+
+/* Draws option idx at y (at most maxrows rows); returns the rows used. */
+static int opt_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb_node *n,
+		    const struct kb_option *o, const struct opt_rows *m, int idx, bool focus, int y,
+		    int x, int w, int maxrows)
+{
+	int tx = x + (m->swatch ? 11 : 2), tw = w - (m->swatch ? 11 : 2);
+	if (focus)
+		cv_fill(cv, y, x, 1, cv_glyph(cv, G_FOCUS), UI_TITLE);
+	if (m->swatch) {
+		struct picker_anim pa;
+		if (option_anim(a, n, o, &pa)) {
+			ui_swatch(a, cv, y, x + 2, 8, &pa.a, ui_anim_now(a));
+			picker_anim_free(&pa);
+		}
+	}
+	int h = cv_wrap(cv, y, tx, tw, maxrows, 0, m->label, focus ? UI_FOCUS : UI_NORMAL);
+	if (*m->hint && !m->hint_below) {
+		int lw = ui_text_width(m->label, a->ascii);
+		cv_put_clip(cv, y, tx + lw + 2, tw - lw - 2, m->hint, UI_DIM);
+	} else if (*m->hint && h < maxrows) {
+		h += cv_wrap(cv, y + h, tx + 2, tw - 2, maxrows - h, 0, m->hint, UI_DIM);
+	}
+	for (int k = 0; k < h; k++)
+		cv_hit(cv, y + k, x, w, idx);
+	if (focus)
+		cv_cursor(cv, y, tx);
+	return h;
+}
+
 static void question_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb_node *n,
 			  struct ui_area r)
 {
@@ -61,14 +121,13 @@ static void question_draw(struct ui_app *a, struct ui_canvas *cv, const struct k
 	if (no > MAX_OPTS)
 		no = MAX_OPTS;
 	int y = r.y + led_line(a, cv, n, r.y, r);
-	char *text = ui_render(a, &n->text);
-	int need = n->has_input ? 3 : (int)no + 3;
-	int room = r.y + r.h - y - need;
-	if (*text && room > 0)
-		y += cv_wrap(cv, y, r.x, r.w, room, 0, text, UI_NORMAL) + 1;
-	free(text);
 	struct ui_list *l = &a->list[SCR_NODE];
 	if (n->has_input) {
+		char *text = ui_render(a, &n->text);
+		int room = r.y + r.h - y - 3;
+		if (*text && room > 0)
+			y += cv_wrap(cv, y, r.x, r.w, room, 0, text, UI_NORMAL) + 1;
+		free(text);
 		char field[96];
 		snprintf(field, sizeof field, "Your answer: [%-3s]  (a whole number from %g to %g)",
 			 a->number, n->in_min, n->in_max);
@@ -78,40 +137,60 @@ static void question_draw(struct ui_app *a, struct ui_canvas *cv, const struct k
 		       UI_DIM);
 		return;
 	}
-	int rows = r.y + r.h - y - 2;
-	ui_list_fix(l, (int)no, rows);
-	for (int i = 0; i < rows && l->top + i < (int)no; i++) {
-		int idx = l->top + i;
-		const struct kb_option *o = opts[idx];
-		bool focus = l->focus == idx;
-		char *label = ui_render(a, &o->label);
-		char *hint = ui_render(a, &o->hint);
-		struct strbuf sb = STRBUF_INIT;
-		strbuf_puts(&sb, *label ? label : o->value);
-		struct picker_anim pa;
-		int x = r.x;
-		if (option_anim(a, n, o, &pa)) {
-			if (focus)
-				cv_fill(cv, y + i, x, 1, cv_glyph(cv, G_FOCUS), UI_TITLE);
-			ui_swatch(a, cv, y + i, x + 2, 8, &pa.a, ui_anim_now(a));
-			picker_anim_free(&pa);
-			cv_hit(cv, y + i, x, r.w, idx);
-			int w = cv_put_clip(cv, y + i, x + 11, r.w - 11, strbuf_str(&sb),
-					    focus ? UI_FOCUS : UI_NORMAL);
-			if (*hint && 11 + w + 4 < r.w)
-				cv_put_clip(cv, y + i, x + 11 + w + 2, r.w - 13 - w, hint, UI_DIM);
-			if (focus)
-				cv_cursor(cv, y + i, x + 11);
-		} else {
-			ui_row(a, cv, y + i, x, r.w, focus, idx, strbuf_str(&sb), UI_NORMAL);
-			int w = ui_text_width(strbuf_str(&sb), a->ascii);
-			if (*hint && 2 + w + 4 < r.w)
-				cv_put_clip(cv, y + i, x + 2 + w + 2, r.w - 4 - w, hint, UI_DIM);
-		}
-		strbuf_free(&sb);
-		free(label);
-		free(hint);
+	/* Long labels wrap (nothing is cut); when the options do not all fit,
+	 * they scroll and leave a margin for the "more" marks. */
+	struct opt_rows m[MAX_OPTS];
+	int total = 0;
+	for (size_t i = 0; i < no; i++) {
+		opt_measure(a, n, opts[i], r.w, &m[i]);
+		total += m[i].rows;
 	}
+	char *text = ui_render(a, &n->text);
+	int need = (total < 8 ? total : 8) + 1;
+	int room = r.y + r.h - y - need;
+	if (*text && room > 0)
+		y += cv_wrap(cv, y, r.x, r.w, room, 0, text, UI_NORMAL) + 1;
+	free(text);
+	int avail = r.y + r.h - y;
+	int w = r.w;
+	if (total > avail) {
+		w = r.w - 9;
+		total = 0;
+		for (size_t i = 0; i < no; i++) {
+			opt_free(&m[i]);
+			opt_measure(a, n, opts[i], w, &m[i]);
+			total += m[i].rows;
+		}
+	}
+	if (l->focus >= (int)no)
+		l->focus = (int)no - 1;
+	if (l->focus < 0)
+		l->focus = 0;
+	if (l->top > l->focus)
+		l->top = l->focus;
+	for (;;) {
+		int h = 0;
+		for (int i = l->top; i <= l->focus; i++)
+			h += m[i].rows;
+		if (h <= avail || l->top >= l->focus)
+			break;
+		l->top++;
+	}
+	int yy = y;
+	bool cut = false;
+	int k = l->top;
+	for (; k < (int)no && yy < r.y + r.h; k++) {
+		int h = opt_draw(a, cv, n, opts[k], &m[k], k, l->focus == k, yy, r.x, w,
+				 r.y + r.h - yy);
+		cut |= h < m[k].rows;
+		yy += h;
+	}
+	if (l->top > 0)
+		cv_put(cv, y, r.x + r.w - 8, 8, "(more ^)", UI_DIM);
+	if (cut || k < (int)no)
+		cv_put(cv, r.y + r.h - 1, r.x + r.w - 8, 8, "(more v)", UI_DIM);
+	for (size_t i = 0; i < no; i++)
+		opt_free(&m[i]);
 }
 
 static int question_key(struct ui_app *a, const struct kb_node *n, enum ui_cmd cmd, int key)
@@ -205,12 +284,27 @@ static void instruction_draw(struct ui_app *a, struct ui_canvas *cv, const struc
 	session_render_instruction(a->s, n, step_add, &st);
 	ticks_for(a, n);
 	int y = r.y + led_line(a, cv, n, r.y, r);
+	/* The text in full while the first steps still fit below it. */
+	int steps_rows = 2;
+	for (int i = 0; i < st.n && steps_rows < 8; i++)
+		steps_rows += ui_wrap_count(st.v[i], r.w - 10, a->ascii);
+	if (steps_rows > 8)
+		steps_rows = 8;
 	char *text = ui_render(a, &n->text);
+	int text_rows = r.y + r.h - y - steps_rows - 1;
+	if (text_rows < 4)
+		text_rows = 4;
 	if (*text)
-		y += cv_wrap(cv, y, r.x, r.w, 4, 0, text, UI_NORMAL) + 1;
+		y += cv_wrap(cv, y, r.x, r.w, text_rows, 0, text, UI_NORMAL) + 1;
 	free(text);
 	struct ui_list *l = &a->list[SCR_NODE];
 	int total = st.n + 1, tw = r.w - 10;
+	/* Steps that do not all fit scroll, and leave a margin for the marks. */
+	int all = 2;
+	for (int i = 0; i < st.n; i++)
+		all += ui_wrap_count(st.v[i], tw, a->ascii);
+	if (all > r.y + r.h - y)
+		tw -= 9;
 	if (l->focus >= total)
 		l->focus = total - 1;
 	if (l->focus < 0)
