@@ -104,9 +104,10 @@ bool flash_progress_line(struct flash_progress *p, char *buf, size_t size)
 	flash_progress_rate_text(p, rate, sizeof rate);
 	flash_progress_eta_text(p->eta_s, eta, sizeof eta);
 	if (flash_progress_bytes(p))
+		/* One rounding for both, so that 100% reads "30 of 30 KB". */
 		snprintf(buf, size, "%s: %d%% (%llu of %llu KB, %s, ETA %s)", p->phase, p->percent,
-			 (unsigned long long)(p->done / 1024), (unsigned long long)((p->total + 1023) / 1024),
-			 rate, eta);
+			 (unsigned long long)((p->done + 512) / 1024),
+			 (unsigned long long)((p->total + 512) / 1024), rate, eta);
 	else
 		snprintf(buf, size, "%s: %d%% (%llu of %llu sectors, ETA %s)", p->phase, p->percent,
 			 (unsigned long long)p->done, (unsigned long long)p->total, eta);

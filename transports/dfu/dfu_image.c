@@ -39,6 +39,7 @@ static int bd_dfu_download(struct bd_dfu_target *t, const uint8_t *data, size_t 
 {
 	size_t ts = t->dfu.transfer_size;
 	size_t off = 0;
+	bd_op_progress(op, "write", 0, len); /* starts the phase's clock */
 	while (off < len) {
 		/* Block numbers run 2..0xFFFF; re-base the pointer before they
 		 * would wrap (an image of 256 MB at 4 KB blocks). */
@@ -74,6 +75,7 @@ static int bd_dfu_upload_range(struct bd_dfu_target *t, uint32_t addr, uint8_t *
 {
 	size_t ts = t->dfu.transfer_size;
 	size_t off = 0;
+	bd_op_progress(op, phase, 0, len); /* starts the phase's clock */
 	while (off < len) {
 		uint32_t base = addr + (uint32_t)off;
 		int rc = bd_dfuse_set_address(&t->dfu, base, err);
