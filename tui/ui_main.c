@@ -10,6 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 #include "cli.h"
 #include "common/clock.h"
 #include "paths.h"
@@ -71,7 +76,8 @@ void ui_message(struct ui_app *a, int style, const char *fmt, ...)
 	a->msg_style = style;
 }
 
-/* ---- signals: Ctrl-C quits cleanly; a crash restores the terminal ---- */
+/* ---- signals: Ctrl-C quits cleanly; a crash, a sanitizer report or an
+ * exit() from deep inside restores the terminal ---- */
 
 static volatile sig_atomic_t got_signal;
 
@@ -95,7 +101,37 @@ static void on_crash(int sig)
 }
 
 static const int quit_signals[] = {SIGINT, SIGTERM, SIGHUP};
-static const int crash_signals[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
+static const int crash_signals[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT};
+
+/* Any exit() while the screen is up (a library's fatal path) restores the
+ * terminal too; after ui_term_stop() this does nothing. */
+static void restore_at_exit(void)
+{
+	if (ui_term_active())
+		ui_term_emergency_restore();
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+/* The ASan+UBSan build: a sanitizer report ends the process without a
+ * signal.  ASan calls this before it prints, so the report lands on the
+ * normal screen; UBSan's end goes through the death callback. */
+void __asan_on_error(void)
+{
+	restore_at_exit();
+}
+#endif
+
+static void watch_exit(void)
+{
+	static bool done;
+	if (done)
+		return;
+	done = true;
+	atexit(restore_at_exit);
+#if defined(__SANITIZE_ADDRESS__)
+	__sanitizer_set_death_callback(restore_at_exit);
+#endif
+}
 
 static void install_signals(bool on)
 {
@@ -273,6 +309,7 @@ static int run_terminal(struct ui_app *a)
 {
 	char err[300];
 	install_signals(true);
+	watch_exit();
 	int started = ui_term_start(stdin, stdout, err, sizeof err);
 	if (started == UI_TERM_NO_CURSOR) {
 		int prc = ui_plain_run(a, &got_signal);

@@ -4,7 +4,8 @@
 # three full walks (Boron, Photon, P2), back navigation, changing an earlier
 # answer, help, resize, colour and NO_COLOR, TERM=dumb (screens as text, keys
 # as lines), the tap-along counter, mouse
-# clicks, Ctrl-C and a crash restoring the terminal, resuming a saved
+# clicks, Ctrl-C, SIGTERM and crashes (SEGV, ABRT, QUIT) restoring the
+# terminal, resuming a saved
 # session; with virtual devices (tests/tui/vterm_run, built when
 # tests/virtual's library is): the device list following plug and unplug,
 # an action with live progress that q stops cleanly, and the flash action
@@ -325,15 +326,28 @@ t_ctrl_c_and_resume() {
 	wait_exit cc 0
 }
 
+# A crash (SEGV, ABRT, QUIT) or a polite kill (TERM) in the middle of a
+# walk: the terminal is restored either way; TERM also saves the session.
 t_crash() {
-	current=crash
-	start cr
-	wait_for cr "Which device needs help?" || return
-	local child
-	child=$(pane_child cr)
-	[ -n "$child" ] || { fail "no blinkdoc process under the pane"; return; }
-	kill -SEGV "$child"
-	wait_exit cr 139
+	local sig code child
+	for sig in SEGV:139 ABRT:134 QUIT:131 TERM:143; do
+		code=${sig#*:}
+		sig=${sig%:*}
+		current=crash-$sig
+		start cr
+		wait_for cr "Which device needs help?" || return
+		device cr bor
+		keys cr Down Enter
+		wait_for cr "Does it stop after a while?" || return
+		child=$(pane_child cr)
+		[ -n "$child" ] || { fail "no blinkdoc process under the pane"; return; }
+		kill -"$sig" "$child"
+		wait_exit cr "$code"
+		if [ "$sig" = TERM ]; then
+			[ -s "$T/state-cr/blinkdoc/session.json" ] || fail "no saved session after SIGTERM"
+		fi
+		rm -rf "$T/state-cr"
+	done
 }
 
 line() { tmux -S "$SOCK" send-keys -t "$1" -l "$2"; tmux -S "$SOCK" send-keys -t "$1" Enter; }
