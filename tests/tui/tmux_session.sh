@@ -2,7 +2,7 @@
 # tmux_session.sh - drives the real blinkdoc binary in a real terminal
 # (tmux: send-keys in, capture-pane out) and checks what a person would see:
 # three full walks (Boron, Photon, P2), back navigation, changing an earlier
-# answer, help, resize, colour and NO_COLOR, TERM=dumb (screens as text, keys
+# answer, help, resize, colour (direct, 256, 8, mono) and NO_COLOR, TERM=dumb (screens as text, keys
 # as lines), the tap-along counter, mouse
 # clicks, Ctrl-C, SIGTERM and crashes (SEGV, ABRT, QUIT) restoring the
 # terminal, resuming a saved
@@ -258,6 +258,60 @@ t_colour_and_no_color() {
 	wait_exit nc 0
 }
 
+# colour_sgr NAME: the colour escapes on the screen, one per line.
+colour_sgr() { screen_esc "$1" | grep -oE $'\e\\[[0-9;:]*m' | sort -u; }
+
+# Colour degrades with the terminal: direct colour (terminfo RGB), 256, 8
+# (a TERM=xterm terminal, or BLINKDOC_COLORS=8), monochrome; the swatches
+# and the words stay in every case.
+t_colour_depths() {
+	local name sgr
+	if command -v tic >/dev/null; then
+		current=colour-direct
+		mkdir -p "$T/terminfo"
+		printf '%s\n' 'bd-direct|xterm-256color with direct colour (blinkdoc tests),' \
+			'	RGB, colors#0x1000000, pairs#0x10000,' \
+			'	setaf=\E[%?%p1%{8}%<%t3%p1%d%e38:2::%p1%{65536}%/%d:%p1%{256}%/%{255}%&%d:%p1%{255}%&%d%;m,' \
+			'	setab=\E[%?%p1%{8}%<%t4%p1%d%e48:2::%p1%{65536}%/%d:%p1%{256}%/%{255}%&%d:%p1%{255}%&%d%;m,' \
+			'	use=xterm-256color,' > "$T/terminfo/bd-direct.src"
+		if tic -x -o "$T/terminfo" "$T/terminfo/bd-direct.src" 2>/dev/null; then
+			start cd "TERM=bd-direct TERMINFO='$T/terminfo'"
+			wait_for cd "Which device needs help?" || return
+			device cd bor
+			sleep 0.3
+			# Breathing cyan of the knowledge base, exactly: #00e5ff.
+			colour_sgr cd | grep -q $'\e\\[38;2;0;229;255m' ||
+				fail "no direct-colour swatch with TERM=bd-direct"
+			keys cd q
+			wait_exit cd 0
+		else
+			echo "skip [$current]: tic cannot build a direct-colour entry"
+		fi
+	else
+		echo "skip [colour-direct]: no tic"
+	fi
+	for name in 8:"BLINKDOC_COLORS=8" xterm:"TERM=xterm" mono:"BLINKDOC_COLORS=mono"; do
+		current=colour-${name%%:*}
+		start cd "${name#*:}"
+		wait_for cd "Which device needs help?" || return
+		device cd bor
+		wait_for cd "cyan (light blue), slowly fading in and out"
+		sleep 0.3
+		sgr=$(colour_sgr cd)
+		if echo "$sgr" | grep -qE $'\e\\[38;[25];'; then
+			fail "256 or direct colours with ${name#*:}"
+		fi
+		if [ "${name%%:*}" = mono ]; then
+			echo "$sgr" | grep -qE $'\e\\[(3[0-7]|9[0-7])m' && fail "colours with BLINKDOC_COLORS=mono"
+		else
+			echo "$sgr" | grep -q $'\e\\[36m' || fail "no 8-colour cyan swatch with ${name#*:}"
+		fi
+		screen cd | grep -qF '] cyan, breathing' || fail "no swatch"
+		keys cd q
+		wait_exit cd 0
+	done
+}
+
 t_tap_along() {
 	current=tap-along
 	start ta
@@ -498,6 +552,7 @@ t_walk_p2_sos
 t_back_and_change
 t_help_resize
 t_colour_and_no_color
+t_colour_depths
 t_dumb_terminal
 t_tap_along
 t_mouse
