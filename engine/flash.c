@@ -283,6 +283,10 @@ int flash_run(struct bd_transports *t, struct flash_plan *p, const struct flash_
 	if (w.verified) {
 		/* Written and verified; leaving DFU or coming back failed. */
 		bd_usb_err_prefix(err, "the firmware was written and verified, but");
+		bd_error_hint(err, "There is no need to flash again. Press the device's RESET "
+				   "button (or unplug it and plug it in again) to start the new "
+				   "firmware; if the LED keeps blinking yellow, it is still in DFU "
+				   "mode and RESET takes it out.");
 		return rc;
 	}
 	flash_explain_state(t, &p->dev, w.touched, err);

@@ -89,7 +89,7 @@ int flash_backup_read(struct bd_transports *t, const struct bd_platforms *platfo
 			 "`blinkdoc flash FILE`", (unsigned)out->addr, n);
 	else
 		snprintf(out->note, sizeof out->note,
-			 "no valid module in the region: saved %zu raw bytes from 0x%08x (trailing "
+			 "%zu raw bytes from 0x%08x (the region holds no valid module; trailing "
 			 "erased bytes dropped); restore with `dfu-util -a 0 -s 0x%08x -D FILE`",
 			 n, (unsigned)out->addr, (unsigned)out->addr);
 	return 0;

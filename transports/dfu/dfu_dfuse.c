@@ -184,7 +184,7 @@ int bd_dfuse_enter_safe_mode(const struct bd_dfu *d, struct bd_error *err)
 	struct bd_deadline until = bd_deadline_in(BD_DFUSE_COMMAND_BUDGET_MS);
 	while ((rc = bd_dfu_get_status(d, &st, &e)) == 0 && bd_dfuse_busy(st.state) &&
 	       st.status == BD_DFU_STATUS_OK && !bd_deadline_passed(until))
-		bd_usb_xfer_sleep(d->x, st.poll_timeout_ms < 100 ? st.poll_timeout_ms : 100);
+		bd_usb_xfer_sleep(d->x, bd_dfu_poll_wait(st.poll_timeout_ms, until));
 	/* The bootloader resets right away; losing it here is success. */
 	if (rc == BD_E_DISCONNECTED || rc == BD_E_IO || rc == BD_E_TIMEOUT || rc == BD_E_STALL)
 		return 0;

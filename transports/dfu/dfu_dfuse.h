@@ -35,6 +35,17 @@
 int bd_dfuse_poll(const struct bd_dfu *d, const char *what, int64_t budget_ms,
 		  struct bd_dfu_status *st, struct bd_error *err);
 
+/* How long to sleep before the next GETSTATUS where a loop polls by itself
+ * (leaving DFU, safe mode from DFU): the bwPollTimeout the device asked
+ * for, but never past `until`. */
+static inline unsigned bd_dfu_poll_wait(uint32_t asked_ms, struct bd_deadline until)
+{
+	int64_t left = bd_deadline_left_ms(until);
+	if (left <= 0)
+		return 0;
+	return (int64_t)asked_ms < left ? (unsigned)asked_ms : (unsigned)left;
+}
+
 /* errVENDOR -> BD_E_ACCESS (Device Protection), errADDRESS/errTARGET ->
  * BD_E_RANGE, errVERIFY -> BD_E_VERIFY, other errors -> BD_E_DEVICE. */
 int bd_dfuse_status_code(int dfu_status);

@@ -208,7 +208,7 @@ int bd_dfu_leave(struct bd_dfu_target *t, struct bd_op *op, struct bd_error *err
 	while ((rc = bd_dfu_get_status(&t->dfu, &st, &e)) == 0 &&
 	       (st.state == BD_DFU_STATE_DNBUSY || st.state == BD_DFU_STATE_DNLOAD_SYNC) &&
 	       st.status == BD_DFU_STATUS_OK && !bd_deadline_passed(until))
-		bd_usb_xfer_sleep(t->dfu.x, st.poll_timeout_ms < 100 ? st.poll_timeout_ms : 100);
+		bd_usb_xfer_sleep(t->dfu.x, bd_dfu_poll_wait(st.poll_timeout_ms, until));
 	if (rc < 0) {
 		if (bd_dfu_gone(rc)) {
 			bd_op_logf(op, "dfu: the device dropped off USB while leaving DFU (normal: "
