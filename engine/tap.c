@@ -145,7 +145,27 @@ void tap_classify(const struct tap_log *l, int64_t now_ms, struct tap_result *r)
 	for (size_t i = 0; i < nd; i++)
 		d[i] = l->t[i + 1] - l->t[i];
 	int64_t m = median(d, nd);
-	int64_t gap = m * 3 / 2 > TAP_GAP_MIN_MS ? m * 3 / 2 : TAP_GAP_MIN_MS;
+	int64_t gap = m * 3 / 2;
+	/* Blinks and pauses as two clusters of intervals (at least 2x apart):
+	 * when pauses are half of them or more (a code of 2, tapped on into
+	 * the next group) the median lands between the clusters; the pause
+	 * threshold then goes halfway between them instead. */
+	int64_t s[TAP_MAX];
+	memcpy(s, d, nd * sizeof *d);
+	qsort(s, nd, sizeof *s, cmp_i64);
+	size_t jump = 0;
+	while (jump + 1 < nd && s[jump] == 0)
+		jump++;
+	for (size_t i = jump; i + 1 < nd; i++)
+		if (s[i] > 0 && s[i + 1] * s[jump] > s[jump + 1] * s[i])
+			jump = i;
+	if (nd >= 2 && s[jump] > 0 && s[jump + 1] >= 2 * s[jump]) {
+		int64_t mid = (s[jump] + s[jump + 1]) / 2;
+		if (mid < gap)
+			gap = mid;
+	}
+	if (gap < TAP_GAP_MIN_MS)
+		gap = TAP_GAP_MIN_MS;
 
 	/* Groups of presses between pauses. */
 	struct group g[TAP_MAX];

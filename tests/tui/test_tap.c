@@ -246,6 +246,35 @@ static void test_blink_code(void **state)
 	}
 }
 
+/* A person keeps tapping into the next group while reading the result:
+ * with half of the intervals being pauses (a code of 2) the pause must
+ * still separate the groups. */
+static void test_code_while_tapping_on(void **state)
+{
+	(void)state;
+	for (int n = 2; n <= 3; n++) {
+		int steps[8][2];
+		for (int i = 0; i < n; i++) {
+			steps[i][0] = 300;
+			steps[i][1] = 300;
+		}
+		steps[n - 1][1] += 1200;
+		for (int extra = 1; extra < n; extra++) {
+			struct tap_log l;
+			struct tap_result r;
+			unsigned seed = 5 + (unsigned)extra;
+			tap_reset(&l, 0);
+			int64_t t = press_cycle(&l, 0, (const int (*)[2])steps, (size_t)n, 3, &seed);
+			/* The first presses of the next group. */
+			for (int i = 0; i < extra; i++)
+				tap_press(&l, t + i * 600 + jitter(&seed));
+			classify_at(&l, t + (extra - 1) * 600 + 100, &r);
+			assert_int_equal(r.verdict, TAP_CODE);
+			assert_int_equal(r.count, n);
+		}
+	}
+}
+
 static void test_code_needs_two_groups(void **state)
 {
 	(void)state;
@@ -293,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_sos_started_mid_count),
 		cmocka_unit_test(test_sos_waits_for_count),
 		cmocka_unit_test(test_blink_code),
+		cmocka_unit_test(test_code_while_tapping_on),
 		cmocka_unit_test(test_code_needs_two_groups),
 		cmocka_unit_test(test_log_limits),
 	};
