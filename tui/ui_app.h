@@ -328,8 +328,12 @@ bool ui_file_wanted(const struct kb_node *n);
 void ui_file_sync(struct ui_app *a, const struct kb_node *n);
 /* Checks the typed file now (never touches the device). */
 void ui_file_check(struct ui_app *a);
-/* Draws the field (row id 0) and what the check found; returns rows used. */
-int ui_file_draw(struct ui_app *a, struct ui_canvas *cv, int y, struct ui_area r, bool focus);
+/* Rows the field and the line under it take at width w. */
+int ui_file_rows(struct ui_app *a, int w);
+/* Draws the field (row id 0) and what the check found (at most note_max
+ * rows of it); returns rows used. */
+int ui_file_draw(struct ui_app *a, struct ui_canvas *cv, int y, struct ui_area r, bool focus,
+		 int note_max);
 /* A key while the field is focused: flags, or -1 when the key is not the
  * field's (the list handles it). */
 int ui_file_key(struct ui_app *a, enum ui_cmd cmd, int key);

@@ -292,7 +292,30 @@ int ui_file_key(struct ui_app *a, enum ui_cmd cmd, int key)
 	}
 }
 
-int ui_file_draw(struct ui_app *a, struct ui_canvas *cv, int y, struct ui_area r, bool focus)
+/* The line under the field: what the check found, or how to use it. */
+static const char *under_field(const struct ui_file *f, int *style)
+{
+	if (f->editing || !f->checked) {
+		*style = UI_DIM;
+		return f->editing ? "Type the path (~ is your home folder), Tab completes, Ctrl-U "
+				    "clears, Enter checks it; Esc stops typing."
+		       : is_flash(f) ? "Press Enter and type the path of the file. blinkdoc checks "
+				       "that it fits before anything is written."
+				     : "Press Enter to change it.";
+	}
+	*style = f->note_style;
+	return f->note;
+}
+
+int ui_file_rows(struct ui_app *a, int w)
+{
+	int style;
+	int n = ui_wrap_count(under_field(&a->file, &style), w - 2, a->ascii);
+	return 2 + (n < 4 ? n : 4);
+}
+
+int ui_file_draw(struct ui_app *a, struct ui_canvas *cv, int y, struct ui_area r, bool focus,
+		 int note_max)
 {
 	struct ui_file *f = &a->file;
 	int y0 = y;
@@ -320,19 +343,8 @@ int ui_file_draw(struct ui_app *a, struct ui_canvas *cv, int y, struct ui_area r
 							 ui_text_width(shown, a->ascii)
 					       : 0));
 	y++;
-	char hint[400];
-	const char *text = f->note;
-	int style = f->note_style;
-	if (f->editing || !f->checked) {
-		snprintf(hint, sizeof hint, "%s",
-			 f->editing ? "Type the path (~ is your home folder), Tab completes, Ctrl-U "
-				      "clears, Enter checks it; Esc stops typing."
-			 : is_flash(f) ? "Press Enter and type the path of the file. blinkdoc checks that "
-					 "it fits before anything is written."
-				       : "Press Enter to change it.");
-		text = hint;
-		style = UI_DIM;
-	}
-	y += cv_wrap(cv, y, r.x + 2, r.w - 2, 4, 0, text, style);
+	int style;
+	const char *text = under_field(f, &style);
+	y += cv_wrap(cv, y, r.x + 2, r.w - 2, note_max < 4 ? note_max : 4, 0, text, style);
 	return y - y0;
 }

@@ -11,6 +11,7 @@
 #include "ui_app.h"
 
 #define LOG_LINES 4
+#define CONSENT_TEXT "This changes the device, so blinkdoc runs it only when you say so."
 
 static const struct {
 	const char *action, *words;
@@ -70,27 +71,50 @@ static bool reachable(const struct ui_app *a)
 	return a->t && !a->no_transports[0];
 }
 
-/* "Time limit 0:25", the device acted on, the expected LED. */
-static int facts_block(struct ui_app *a, struct ui_canvas *cv, const struct kb_node *n, int y,
-		       struct ui_area r)
+/* What the offer shows above its choices, and how many rows each part
+ * may take: everything fits the screen, the choices always show, and on a
+ * small screen the node's prose gives way first, then the LED line (it
+ * shows again while the action runs), the consent and device lines, and
+ * the result of the file check last. */
+struct offer_rows {
+	int text, consent, device, led, gap, note;
+};
+
+static int min_i(int a, int b)
 {
-	int y0 = y;
-	char buf[400], lim[16];
-	ui_fmt_duration(lim, sizeof lim, actions_deadline_ms(n->action));
-	if (a->env.have_dev)
-		snprintf(buf, sizeof buf, "Device: %s %s. Time limit: %s.", a->dev ? a->dev->name : "",
-			 a->env.dev.device_id[0] ? a->env.dev.device_id : a->env.dev.port, lim);
-	else
-		snprintf(buf, sizeof buf, "Device: your %s. Time limit: %s.",
-			 a->dev ? a->dev->name : "device", lim);
-	y += cv_wrap(cv, y, r.x, r.w, 2, 0, buf, UI_NORMAL);
-	char *expect = ui_render(a, &n->expect);
-	if (*expect) {
-		snprintf(buf, sizeof buf, "Your LED meanwhile: %s", expect);
-		y += cv_wrap(cv, y, r.x, r.w, 3, 0, buf, UI_TITLE);
+	return a < b ? a : b;
+}
+
+static void offer_budget(struct ui_app *a, struct ui_area r, const char *text, const char *dev,
+			 const char *led, const char *why, bool consent, struct offer_rows *o)
+{
+	int w = r.w;
+	o->text = min_i(5, ui_wrap_count(text, w, a->ascii));
+	o->consent = consent ? min_i(2, ui_wrap_count(CONSENT_TEXT, w, a->ascii)) : 0;
+	o->device = min_i(2, ui_wrap_count(dev, w, a->ascii));
+	o->led = *led ? min_i(3, ui_wrap_count(led, w, a->ascii)) : 0;
+	o->gap = 1;
+	int bottom;
+	if (why) {
+		o->note = min_i(3, ui_wrap_count(why, w, a->ascii));
+		bottom = o->note + 1 + 1;
+	} else {
+		o->note = a->file.node ? ui_file_rows(a, w) - 2 : 0;
+		bottom = (a->file.node ? 2 + o->note + 1 : 0) + 2;
 	}
-	free(expect);
-	return y - y0;
+	int *give[] = {&o->text, &o->led, &o->consent, &o->device, &o->note};
+	for (size_t i = 0; i < sizeof give / sizeof give[0]; i++) {
+		int over = o->text + o->consent + o->device + o->led + o->gap + bottom - r.h;
+		if (over <= 0)
+			return;
+		int spare = *give[i] - 1;
+		int cut = min_i(over, spare > 0 ? spare : 0);
+		*give[i] -= cut;
+		if (give[i] == &o->note)
+			bottom -= cut;
+	}
+	if (o->text + o->consent + o->device + o->led + o->gap + bottom > r.h)
+		o->gap = 0;
 }
 
 static void offer_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb_node *n,
@@ -99,23 +123,39 @@ static void offer_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb_n
 	int y = r.y;
 	/* The node says what the action is for; without a text, say what it does. */
 	char *text = ui_render(a, &n->text);
-	char buf[1200];
+	char buf[1200], dev[400], lim[16], led[1200] = "", why[1200];
 	if (*text)
 		snprintf(buf, sizeof buf, "%s", text);
 	else
 		snprintf(buf, sizeof buf, "blinkdoc can %s for you.", words_for(n->action));
 	free(text);
-	y += cv_wrap(cv, y, r.x, r.w, 5, 0, buf, UI_NORMAL);
-	if (n->consent)
-		y += cv_wrap(cv, y, r.x, r.w, 2, 0,
-			     "This changes the device, so blinkdoc runs it only when you say so.",
-			     UI_TITLE);
-	y += facts_block(a, cv, n, y, r) + 1;
-	struct ui_list *l = &a->list[SCR_NODE];
-	if (!reachable(a)) {
-		snprintf(buf, sizeof buf, "Not possible here: %s. You can do it by hand; the next "
+	ui_fmt_duration(lim, sizeof lim, actions_deadline_ms(n->action));
+	if (a->env.have_dev)
+		snprintf(dev, sizeof dev, "Device: %s %s. Time limit: %s.", a->dev ? a->dev->name : "",
+			 a->env.dev.device_id[0] ? a->env.dev.device_id : a->env.dev.port, lim);
+	else
+		snprintf(dev, sizeof dev, "Device: your %s. Time limit: %s.",
+			 a->dev ? a->dev->name : "device", lim);
+	char *expect = ui_render(a, &n->expect);
+	if (*expect)
+		snprintf(led, sizeof led, "Your LED meanwhile: %s", expect);
+	free(expect);
+	bool ok = reachable(a);
+	if (!ok)
+		snprintf(why, sizeof why, "Not possible here: %s. You can do it by hand; the next "
 					  "screen shows how.", a->no_transports);
-		y += cv_wrap(cv, y, r.x, r.w, 3, 0, buf, UI_WARN) + 1;
+	struct offer_rows o;
+	offer_budget(a, r, buf, dev, led, ok ? NULL : why, n->consent, &o);
+	y += cv_wrap(cv, y, r.x, r.w, o.text, 0, buf, UI_NORMAL);
+	if (n->consent)
+		y += cv_wrap(cv, y, r.x, r.w, o.consent, 0, CONSENT_TEXT, UI_TITLE);
+	y += cv_wrap(cv, y, r.x, r.w, o.device, 0, dev, UI_NORMAL);
+	if (*led)
+		y += cv_wrap(cv, y, r.x, r.w, o.led, 0, led, UI_TITLE);
+	y += o.gap;
+	struct ui_list *l = &a->list[SCR_NODE];
+	if (!ok) {
+		y += cv_wrap(cv, y, r.x, r.w, o.note, 0, why, UI_WARN) + 1;
 		l->focus = 0;
 		ui_row(a, cv, y, r.x, r.w, true, 0, "Continue the manual way", UI_NORMAL);
 		return;
@@ -123,7 +163,7 @@ static void offer_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb_n
 	int k = first_choice(a);
 	ui_list_fix(l, k + 2, k + 2);
 	if (k)
-		y += ui_file_draw(a, cv, y, r, l->focus == 0) + 1;
+		y += ui_file_draw(a, cv, y, r, l->focus == 0, o.note) + 1;
 	ui_row(a, cv, y, r.x, r.w, l->focus == k, k, run_label(n), UI_NORMAL);
 	ui_row(a, cv, y + 1, r.x, r.w, l->focus == k + 1, k + 1, "Do it by hand instead", UI_NORMAL);
 	if (a->file.editing)
@@ -191,7 +231,9 @@ static void running_draw(struct ui_app *a, struct ui_canvas *cv, const struct kb
 	}
 	free(expect);
 	y++;
-	for (size_t i = 0; i < nlog - first; i++)
+	/* The newest transport lines that fit above the last row. */
+	size_t room = y < r.y + r.h - 1 ? (size_t)(r.y + r.h - 1 - y) : 0;
+	for (size_t i = nlog - first > room ? nlog - first - room : 0; i < nlog - first; i++)
 		cv_put_clip(cv, y++, r.x + 2, r.w - 2, log[i], UI_DIM);
 	cv_put(cv, r.y + r.h - 1, r.x, r.w, w->cancel ? "Stopping..." : "q stops it (asks first).",
 	       UI_DIM);
