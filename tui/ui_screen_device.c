@@ -249,7 +249,10 @@ static int device_key(struct ui_app *a, enum ui_cmd cmd, int key)
 	}
 	switch (cmd) {
 	case CMD_SEARCH:
+		/* A new search: what was typed before (maybe long ago, before
+		 * "why am I here" brought the person back) does not stick. */
 		a->searching = true;
+		a->filter[0] = '\0';
 		l->focus = nc;
 		return UI_REDRAW;
 	case CMD_SELECT:

@@ -119,6 +119,12 @@ int ui_choose_device(struct ui_app *a, const struct kb_device *dev)
 	if (a->started) {
 		/* Changed from "why am I here": the walk goes on with the new device. */
 		if (changed) {
+			/* After "go on" from a conclusion: the conclusion may not
+			 * hold for this device, so the walk starts over with it. */
+			if (a->ncont || strcmp(session_root(a->s), "start")) {
+				ui_session_cont_clear(a);
+				session_start(a->s, NULL, &err);
+			}
 			ui_session_prune(a);
 			ui_message(a, UI_OK, "Device changed to %s; answers that no longer apply were "
 					     "dropped.", dev->name);
