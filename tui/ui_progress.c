@@ -92,6 +92,29 @@ bool ui_worker_wait(struct ui_app *a, int64_t ms)
 	return true;
 }
 
+/* A mode change's result in words ("DFU mode (blinking yellow)"), or NULL. */
+static const char *mode_words(const struct ui_worker *w)
+{
+	static const struct {
+		const char *mode, *words;
+	} m[] = {{"dfu", "DFU mode (blinking yellow)"},
+		 {"listening", "listening mode (blinking dark blue)"},
+		 {"safe-mode", "safe mode (breathing magenta once it is online)"},
+		 {"normal", "normal mode"}};
+	if (strncmp(w->action, "enter-", 6) && strcmp(w->action, "exit-listening") &&
+	    strcmp(w->action, "reset"))
+		return NULL;
+	for (size_t i = 0; i < w->out.nfacts; i++) {
+		const struct session_fact_set *f = &w->out.facts[i];
+		if (strcmp(f->name, "probe.mode") || f->value.type != FV_STRING)
+			continue;
+		for (size_t k = 0; k < sizeof m / sizeof m[0]; k++)
+			if (!strcmp(m[k].mode, f->value.str))
+				return m[k].words;
+	}
+	return NULL;
+}
+
 int ui_worker_finish(struct ui_app *a)
 {
 	struct ui_worker *w = &a->w;
@@ -127,6 +150,8 @@ int ui_worker_finish(struct ui_app *a)
 			ui_message(a, UI_ERR, "%s", err.msg);
 		else if (!strcmp(w->action, "backup") && a->env.backup_path)
 			ui_message(a, UI_OK, "Done: the copy of the app is in %s", a->env.backup_path);
+		else if (mode_words(w))
+			ui_message(a, UI_OK, "Done: the device is in %s.", mode_words(w));
 		else
 			ui_message(a, UI_OK, "Done: %s", detail);
 		action_outcome_free(&w->out);
