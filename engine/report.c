@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/strbuf.h"
+#include "led.h"
 
 const char *report_action_command(const char *action)
 {
@@ -93,6 +94,41 @@ static void emit_question(const struct session *s, const struct report_sink *sin
 	free(expect);
 }
 
+static const char *fact_str(const struct session *s, const char *name)
+{
+	const struct fact_value *v = session_fact(s, name);
+	return v && v->type == FV_STRING ? v->str : NULL;
+}
+
+/* The report fits more than one status (the next question tells them
+ * apart): say what each can mean, so that the explanation is never empty. */
+static void explain_candidates(const struct session *s, struct strbuf *ex)
+{
+	const struct kb_device *dev = session_device(s);
+	const struct fact_value *count = session_fact(s, "led.count");
+	struct led_report r = {fact_str(s, "led.color"), fact_str(s, "led.pattern"),
+			       count && count->type == FV_NUMBER ? (int)count->num : -1,
+			       fact_str(s, "led.color2")};
+	if (!dev || !r.color || !r.pattern)
+		return;
+	const struct kb_led *m[8];
+	size_t n = led_match(session_kb(s), dev, &r, m, 8);
+	if (n > 8)
+		n = 8;
+	if (n == 0)
+		return;
+	if (n == 1) {
+		session_render(s, &m[0]->meaning, ex);
+		return;
+	}
+	strbuf_printf(ex, "On %s %s, this can mean one of %zu things:",
+		      strchr("AEIOU", dev->name[0]) ? "an" : "a", dev->name, n);
+	for (size_t i = 0; i < n; i++) {
+		strbuf_printf(ex, "\n- %s: ", m[i]->title);
+		session_render(s, &m[i]->meaning, ex);
+	}
+}
+
 enum report_status report_emit(const struct session *s, const struct report_sink *sink)
 {
 	struct emit_ctx ec = {sink, NULL, 0, 0};
@@ -117,6 +153,8 @@ enum report_status report_emit(const struct session *s, const struct report_sink
 	}
 	if (!ex.len && led)
 		session_render(s, &led->meaning, &ex);
+	if (!ex.len && !led)
+		explain_candidates(s, &ex);
 	if (sink->explanation)
 		sink->explanation(sink->ctx, strbuf_str(&ex));
 	strbuf_free(&ex);

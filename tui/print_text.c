@@ -15,12 +15,14 @@ static void t_led(void *ctx, const struct kb_led *led)
 {
 	struct text_printer *p = ctx;
 	fprintf(p->f, "%s: %s (%s)\n", p->dev ? p->dev->name : "Device", led->title, led->id);
+	p->headed = true;
 }
 
 static void t_sos(void *ctx, int code, const char *name)
 {
 	struct text_printer *p = ctx;
 	fprintf(p->f, "SOS code %d: %s\n", code, name);
+	p->headed = true;
 }
 
 static void t_explanation(void *ctx, const char *text)
@@ -30,7 +32,9 @@ static void t_explanation(void *ctx, const char *text)
 		return;
 	free(p->explanation);
 	p->explanation = strdup(text);
-	fputc('\n', p->f);
+	if (p->headed)
+		fputc('\n', p->f);
+	p->headed = true;
 	cli_wrap(p->f, text, p->width, "", "");
 }
 
@@ -59,10 +63,19 @@ static void t_question(void *ctx, const struct report_question *q)
 		return;
 	}
 	fprintf(p->f, "  Answer with --answer %s=VALUE, one of:\n", q->id);
+	/* One column for every value, as wide as the longest (up to 24). */
+	int w = 8;
+	for (size_t i = 0; i < q->noptions; i++) {
+		int n = (int)strlen(q->options[i].value);
+		if (n > w)
+			w = n > 24 ? 24 : n;
+	}
+	char rest[40];
+	snprintf(rest, sizeof rest, "%*s", 4 + w + 1, "");
 	for (size_t i = 0; i < q->noptions; i++) {
 		char first[64];
-		snprintf(first, sizeof first, "    %-12s ", q->options[i].value);
-		cli_wrap(p->f, q->options[i].label, p->width, first, "                  ");
+		snprintf(first, sizeof first, "    %-*s ", w, q->options[i].value);
+		cli_wrap(p->f, q->options[i].label, p->width, first, rest);
 	}
 }
 
@@ -74,7 +87,7 @@ static void t_conclusion(void *ctx, const struct report_conclusion *c)
 							    : "Conclusion";
 	fprintf(p->f, "\n%s: ", tag);
 	cli_wrap(p->f, c->title, p->width, "", "  ");
-	if (c->cause[0])
+	if (c->cause[0] && !(p->explanation && !strcmp(p->explanation, c->cause)))
 		cli_wrap(p->f, c->cause, p->width, "  ", "  ");
 	if (c->next)
 		fprintf(p->f, "\nIf this did not help, go on with:\n  blinkdoc diagnose --device %s "

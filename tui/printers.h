@@ -16,6 +16,7 @@ struct text_printer {
 	const struct kb_device *dev;
 	bool transcript; /* also print the transcript (-v) */
 	char *explanation; /* printed once; a question repeating it skips it */
+	bool headed;       /* something was printed (blank lines go between parts) */
 };
 void text_printer_init(struct text_printer *p, FILE *f, bool transcript);
 struct report_sink text_printer_sink(struct text_printer *p);
