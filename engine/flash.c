@@ -258,7 +258,13 @@ int flash_run(struct bd_transports *t, struct flash_plan *p, const struct flash_
 	if (o->backup_path) {
 		struct flash_backup b;
 		rc = flash_backup_read(t, p->platforms, &p->dev, &b, op, err);
-		if (rc == 0) {
+		if (rc == BD_E_NOT_FOUND) {
+			/* An empty slot: there is no app to lose. */
+			bd_op_logf(op, "backup: the app slot is empty, so there is nothing to save; "
+				       "%s was not written", o->backup_path);
+			bd_error_clear(err);
+			rc = 0;
+		} else if (rc == 0) {
 			rc = flash_backup_save(&b, o->backup_path, err);
 			if (rc == 0)
 				bd_op_logf(op, "backup: %s -> %s", b.note, o->backup_path);

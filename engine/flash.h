@@ -103,6 +103,10 @@ int flash_backup_read(struct bd_transports *t, const struct bd_platforms *platfo
 		      struct bd_error *err);
 /* Writes the backup to path ("-": standard output). */
 int flash_backup_save(const struct flash_backup *b, const char *path, struct bd_error *err);
+/* Whether a backup could be written to path ("-": standard output), asked
+ * before the device is touched: BD_E_IO with what is wrong and "choose
+ * another path" otherwise. */
+int flash_backup_path_check(const char *path, struct bd_error *err);
 void flash_backup_free(struct flash_backup *b);
 
 /* After a failed DFU operation: looks (briefly) where the device went and

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static uint32_t flash_le32(const uint8_t *p)
 {
@@ -109,6 +111,38 @@ int flash_backup_save(const struct flash_backup *b, const char *path, struct bd_
 		return bd_error_set(err, rc, "cannot write %s: %s", out ? "standard output" : path,
 				    strerror(errno));
 	return 0;
+}
+
+int flash_backup_path_check(const char *path, struct bd_error *err)
+{
+	if (!strcmp(path, "-"))
+		return 0;
+	struct stat st;
+	const char *why = NULL;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			why = "it is a directory";
+		else if (access(path, W_OK) != 0)
+			why = strerror(errno);
+	} else {
+		char dir[512];
+		snprintf(dir, sizeof dir, "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (!slash)
+			snprintf(dir, sizeof dir, ".");
+		else if (slash == dir)
+			dir[1] = 0;
+		else
+			*slash = 0;
+		if (access(dir, W_OK) != 0)
+			why = strerror(errno);
+	}
+	if (!why)
+		return 0;
+	bd_error_set(err, BD_E_IO, "cannot save the backup to %s: %s", path, why);
+	bd_error_hint(err, "Choose another path for the backup (--backup FILE or -o FILE). "
+			   "Nothing on the device was changed.");
+	return BD_E_IO;
 }
 
 void flash_backup_free(struct flash_backup *b)

@@ -55,6 +55,11 @@ int cmd_backup(int argc, char **argv)
 		return cli_usage_error("backup", "where to? (-o FILE, or -o - for standard output)");
 	if (c.target.device_id && (o = dev_cmd_check_id("backup", c.target.device_id)))
 		return o;
+	struct bd_error perr = {0};
+	if (flash_backup_path_check(out, &perr) < 0) {
+		cli_print_error(&perr);
+		return BD_EXIT_USAGE;
+	}
 	int rc = dev_cmd_open(&c);
 	if (rc)
 		return rc;
@@ -71,7 +76,8 @@ int cmd_backup(int argc, char **argv)
 	if (r == 0) {
 		r = flash_backup_save(&b, out, &err);
 		if (r == 0)
-			fprintf(stderr, "Saved %s to %s.\n", b.note, strcmp(out, "-") ? out : "standard output");
+			fprintf(stderr, "Saved to %s: %s.\n", strcmp(out, "-") ? out : "standard output",
+				b.note);
 		flash_backup_free(&b);
 	}
 	if (r < 0) {

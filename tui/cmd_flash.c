@@ -269,6 +269,11 @@ int cmd_flash(int argc, char **argv)
 				f.backup = backup_name;
 		}
 	}
+	if (f.backup && flash_backup_path_check(f.backup, &err) < 0) {
+		cli_print_error(&err);
+		rc = BD_EXIT_USAGE;
+		goto out;
+	}
 	if (!f.yes && !flash_ask("Flash it?", false)) {
 		fprintf(stderr, "Nothing was written.\n");
 		rc = BD_EXIT_PROBLEM;
