@@ -704,7 +704,9 @@ int bd_transports_enter_mode(struct bd_transports *t, struct bd_device *dev, enu
 			continue;
 		}
 		struct bd_device now;
-		enum bd_mode want = mode == BD_MODE_SAFE ? BD_MODE_NORMAL : mode;
+		/* Safe mode is not a USB mode: the device comes back as normal
+		 * (control request) or listening (the console's `L`). */
+		enum bd_mode want = mode == BD_MODE_SAFE ? BD_MODE_UNKNOWN : mode;
 		struct bd_op back = *op;
 		back.deadline = bd_deadline_min(op->deadline, bd_deadline_in(BD_COMEBACK_MS));
 		rc = bd_transports_wait_for(t, dev, want, &now, &back, &e);

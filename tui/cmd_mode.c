@@ -14,20 +14,22 @@ struct mode_cmd {
 	enum bd_mode mode;        /* BD_MODE_UNKNOWN: reset */
 	const char *procedure;    /* knowledge node with the button steps */
 	const char *led;          /* what the LED does once there */
+	const char *words;        /* "in DFU mode", for messages */
 	const char *summary;
 };
 
 static const struct mode_cmd mode_cmds[] = {
-	{"dfu", BD_MODE_DFU, "proc-dfu", "blinking yellow",
+	{"dfu", BD_MODE_DFU, "proc-dfu", "blinking yellow", "in DFU mode",
 	 "Puts the device in DFU mode (for flashing over USB): USB control request first,\n"
 	 "then the 14400-baud serial signal; if neither works, shows the button steps."},
-	{"listen", BD_MODE_LISTENING, "proc-listening", "blinking dark blue",
+	{"listen", BD_MODE_LISTENING, "proc-listening", "blinking dark blue", "in listening mode",
 	 "Puts the device in listening mode (the serial console answers there): USB\n"
 	 "control request, then the 28800-baud signal (Device OS before 6.0)."},
 	{"safe-mode", BD_MODE_SAFE, "proc-safe-mode", "breathing magenta once it is online",
+	 "in safe mode",
 	 "Restarts the device in safe mode (Device OS runs, your app does not): USB\n"
 	 "control request, or the console's safe-mode command in listening mode."},
-	{"reset", BD_MODE_UNKNOWN, NULL, "going through its normal start-up colours",
+	{"reset", BD_MODE_UNKNOWN, NULL, "going through its normal start-up colours", "restarted",
 	 "Restarts the device (from DFU mode this leaves DFU and runs the firmware)."},
 };
 
@@ -40,10 +42,9 @@ static void explain_timeout(const struct dev_cmd *c, const struct mode_cmd *mc,
 	char text[1024];
 	const char *backends = bd_transports_backends(c->t);
 	int n = snprintf(text, sizeof text,
-			 "blinkdoc sent the request, but did not see the device in %s mode within "
+			 "blinkdoc sent the request, but did not see the device %s within "
 			 "%lld s. If the LED is %s, the device got there anyway and you can go on.",
-			 mc->mode == BD_MODE_DFU ? "DFU" : bd_mode_name(mc->mode),
-			 (long long)(timeout_ms / 1000), mc->led);
+			 mc->words, (long long)(timeout_ms / 1000), mc->led);
 	/* DFU mode is a USB-only personality: no CDC port, nothing to list
 	 * over serial. */
 	if (mc->mode == BD_MODE_DFU && !strstr(backends, "usb") && n > 0 &&
@@ -78,17 +79,14 @@ static int run_mode(const struct mode_cmd *mc, int argc, char **argv)
 	if ((rc = dev_cmd_find(&c)))
 		goto out;
 	struct bd_error err = {0};
-	int64_t timeout_ms = mc->mode == BD_MODE_SAFE ? 60000 : 30000;
+	int64_t timeout_ms = 30000; /* the dispatcher's wait for the device to come back */
 	struct bd_op op = dev_cmd_op(&c, timeout_ms, true);
 	const struct bd_platform *pl = bd_platform_by_id(kb_platforms(c.kb), c.dev.platform_id);
 	int r = mc->mode == BD_MODE_UNKNOWN ? bd_transports_reset(c.t, &c.dev, &op, &err)
 					    : bd_transports_enter_mode(c.t, &c.dev, mc->mode, &op, &err);
 	if (r == 0) {
-		printf("%s %s: %s (the LED should be %s).\n", pl ? pl->name : "Device",
-		       c.dev.device_id[0] ? c.dev.device_id : "", mc->mode == BD_MODE_UNKNOWN
-								? "restarted"
-								: bd_mode_name(c.dev.mode),
-		       mc->led);
+		printf("%s%s%s: %s (the LED should be %s).\n", pl ? pl->name : "Device",
+		       c.dev.device_id[0] ? " " : "", c.dev.device_id, mc->words, mc->led);
 		rc = BD_EXIT_OK;
 		goto out;
 	}

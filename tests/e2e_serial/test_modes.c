@@ -57,7 +57,7 @@ static void listen_by_baud(void **state)
 				       "\"$0\" identify --route serial",
 			      e2e_blinkdoc()));
 	expect_status(&r, 0);
-	expect_out(&r, "Photon " PHOTON_ID ": listening (the LED should be blinking dark blue).");
+	expect_out(&r, "Photon " PHOTON_ID ": in listening mode (the LED should be blinking dark blue).");
 	expect_out(&r, "listen-exit=0");
 	expect_err(&r, "asking for listening mode with the 28800 baud signal");
 	expect_err(&r, "rung 1 (serial): request accepted");
@@ -99,7 +99,7 @@ static void dfu_by_baud(void **state)
 	expect_err(&r, "set the line to 14400 baud");
 	expect_err(&r, "rung 1 (serial): request accepted");
 	expect_err(&r, "device is back in dfu mode");
-	expect_out(&r, "Boron " BORON_ID ": dfu (the LED should be blinking yellow).");
+	expect_out(&r, "Boron " BORON_ID ": in DFU mode (the LED should be blinking yellow).");
 	expect_out(&r, "dfu-exit=0");
 	expect_out(&r, "Found DFU: [2b04:d00d]");
 	assert_true(r.secs < 20);
@@ -114,7 +114,7 @@ static void dfu_default_route(void **state)
 	 * the 14400 baud signal; either gets there. */
 	E2E_BD(&r, "boron-normal", "dfu");
 	expect_status(&r, 0);
-	expect_out(&r, "Boron " BORON_ID ": dfu (the LED should be blinking yellow).");
+	expect_out(&r, "Boron " BORON_ID ": in DFU mode (the LED should be blinking yellow).");
 	expect_err(&r, "rung 1 (usb)");
 	expect_err(&r, "request accepted");
 	expect_err(&r, "device is back in dfu mode");
@@ -141,6 +141,22 @@ static void dfu_never_returns(void **state)
 	e2e_run_free(&r);
 }
 
+/* The console's `L` restarts the device in safe mode - and in listening
+ * mode, so the wait accepts any mode (it waited for "normal" for 30 s and
+ * then called the success a failure). */
+static void safe_mode_by_console(void **state)
+{
+	(void)state;
+	struct e2e_run r;
+	E2E_BD(&r, "photon-listening", "safe-mode", "--route", "serial");
+	expect_status(&r, 0);
+	expect_out(&r, "Photon " PHOTON_ID ": in safe mode (the LED should be breathing magenta");
+	expect_err(&r, "sent `L` (safe mode)");
+	expect_no_err(&r, "did not come back");
+	assert_true(r.secs < 20);
+	e2e_run_free(&r);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -152,6 +168,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(dfu_by_baud),
 		cmocka_unit_test(dfu_default_route),
 		cmocka_unit_test(dfu_never_returns),
+		cmocka_unit_test(safe_mode_by_console),
 	};
 	return e2e_main(argv, "e2e_serial_modes", tests, sizeof tests / sizeof tests[0]);
 }
