@@ -193,6 +193,7 @@ void flash_explain_state(struct bd_transports *t, const struct bd_device *dev, b
 	struct bd_device now;
 	struct bd_error e = {0};
 	const char *state;
+	char gone[600];
 	bool present = bd_transports_wait_for(t, dev, BD_MODE_UNKNOWN, &now, &look, &e) == 0;
 	if (present && now.mode == BD_MODE_DFU)
 		state = touched ? "The device is still in DFU mode (blinking yellow); the app slot "
@@ -206,16 +207,21 @@ void flash_explain_state(struct bd_transports *t, const struct bd_device *dev, b
 				  "again to finish the job."
 				: "The device restarted and nothing on it was changed: run the same "
 				  "command again.";
-	else
-		state = touched ? "The device is no longer on USB, so the write stopped part-way: "
-				  "the slot holds an incomplete image, which Device OS will not run. "
-				  "Once powered again it will most likely start in safe mode "
-				  "(breathing magenta) or stay in DFU mode (blinking yellow). Plug it "
-				  "in again and run the same command again; if blinkdoc cannot put it "
-				  "in DFU mode, hold MODE/SETUP, tap RESET and let go when the LED "
-				  "blinks yellow."
-				: "The device is no longer on USB; nothing on it was changed. Plug it "
-				  "in again (check the cable) and run the same command again.";
+	else if (touched) {
+		const struct bd_platform *pl =
+			bd_platform_by_id(bd_transports_platforms(t), dev->platform_id);
+		snprintf(gone, sizeof gone,
+			 "The device is no longer on USB, so the write stopped part-way: the slot "
+			 "holds an incomplete image, which Device OS will not run. Once powered "
+			 "again it will most likely start in safe mode (breathing magenta) or stay "
+			 "in DFU mode (blinking yellow). Plug it in again and run the same command "
+			 "again; if blinkdoc cannot put it in DFU mode, hold %s, tap %s and let go "
+			 "when the LED blinks yellow.",
+			 bd_platform_mode_button(pl), bd_platform_reset_button(pl));
+		state = gone;
+	} else
+		state = "The device is no longer on USB; nothing on it was changed. Plug it "
+			"in again (check the cable) and run the same command again.";
 	if (old[0])
 		bd_error_hint(err, "%s (%s)", state, old);
 	else

@@ -402,6 +402,8 @@ void kb_free(struct kb *kb)
 		for (size_t i = 0; i < kb->platforms.n; i++) {
 			struct bd_platform *p = &kb->plat[i];
 			free((char *)p->mcu);
+			free((char *)p->mode_button);
+			free((char *)p->reset_button);
 			free((char *)p->usb_manufacturer);
 			free((char *)p->usb_product);
 			free((char *)p->usb_dfu_product);

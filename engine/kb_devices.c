@@ -201,6 +201,13 @@ static void load_platform(struct rd *r, const cJSON *c, struct bd_platform *p,
 	p->name = dv->name;
 	p->gen = (int)rd_num(r, c, "generation", 0, false);
 	p->mcu = rd_str(r, c, "mcu", true);
+	/* Button names for the transports' hints (the tree reads them as
+	 * device facts); the cJSON tree is gone after loading, so copies. */
+	const cJSON *btn = cJSON_GetObjectItemCaseSensitive(c, "buttons");
+	const cJSON *bm = cJSON_GetObjectItemCaseSensitive(btn, "mode");
+	const cJSON *br = cJSON_GetObjectItemCaseSensitive(btn, "reset");
+	p->mode_button = cJSON_IsString(bm) ? strdup(bm->valuestring) : NULL;
+	p->reset_button = cJSON_IsString(br) ? strdup(br->valuestring) : NULL;
 	const cJSON *usb = cJSON_GetObjectItemCaseSensitive(c, "usb");
 	rd_push_key(r, "usb");
 	if (!cJSON_IsObject(usb)) {

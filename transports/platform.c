@@ -36,3 +36,13 @@ const struct bd_platform *bd_platform_by_usb(const struct bd_platforms *p, uint1
 	}
 	return NULL;
 }
+
+const char *bd_platform_mode_button(const struct bd_platform *pl)
+{
+	return pl && pl->mode_button ? pl->mode_button : "MODE/SETUP";
+}
+
+const char *bd_platform_reset_button(const struct bd_platform *pl)
+{
+	return pl && pl->reset_button ? pl->reset_button : "RESET";
+}

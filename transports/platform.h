@@ -49,6 +49,8 @@ struct bd_platform {
 	uint16_t dfu_transfer_size;
 	uint32_t user_part_addr;  /* where a user part normally starts */
 	uint32_t user_part_max;   /* its maximum size in bytes */
+	const char *mode_button;  /* the device's own button names ("MODE", "SETUP") */
+	const char *reset_button; /* ("RST", "RESET"); NULL when devices.json has none */
 };
 
 struct bd_platforms {
@@ -59,6 +61,10 @@ struct bd_platforms {
 /* Lookups; NULL when unknown. */
 const struct bd_platform *bd_platform_by_id(const struct bd_platforms *p, int id);
 const struct bd_platform *bd_platform_by_key(const struct bd_platforms *p, const char *key);
+/* The device's MODE and RESET buttons by their own names, for hints;
+ * "MODE/SETUP" and "RESET" when pl is NULL or devices.json does not say. */
+const char *bd_platform_mode_button(const struct bd_platform *pl);
+const char *bd_platform_reset_button(const struct bd_platform *pl);
 /* Matches vid:pid against the normal and DFU ids; *dfu says which matched. */
 const struct bd_platform *bd_platform_by_usb(const struct bd_platforms *p, uint16_t vid,
 					     uint16_t pid, bool *dfu);

@@ -57,6 +57,9 @@ struct bd_transports {
  * budget (a flash has ten minutes), a device that is not back by then is
  * not coming, and the person should hear so. */
 #define BD_COMEBACK_MS 30000
+/* How long one rung of a mode change may take to send its request: a
+ * device whose control requests hang must leave time for the next rung. */
+#define BD_RUNG_MS 8000
 
 const char *bd_mode_name(enum bd_mode mode)
 {
@@ -112,6 +115,11 @@ void bd_op_progress(struct bd_op *op, const char *phase, uint64_t done, uint64_t
 bool bd_op_cancelled(const struct bd_op *op)
 {
 	return op && op->cancel && *op->cancel;
+}
+
+const struct bd_platforms *bd_transports_platforms(const struct bd_transports *t)
+{
+	return t->platforms;
 }
 
 struct bd_transports *bd_transports_new(const struct bd_platforms *platforms,
@@ -407,12 +415,14 @@ int bd_transports_wait_for(struct bd_transports *t, const struct bd_device *like
 		     mode == BD_MODE_UNKNOWN ? "" : " in ", mode == BD_MODE_UNKNOWN ? "" : bd_mode_name(mode),
 		     mode == BD_MODE_UNKNOWN ? "" : " mode",
 		     (double)(bd_now_ms() - started) / 1000.0);
+	const struct bd_platform *pl = bd_platform_by_id(t->platforms, like->platform_id);
 	if (mode == BD_MODE_DFU)
 		bd_error_hint(err, "If the LED blinks yellow it is in DFU mode but USB does not see "
 				   "it: try another cable or port. Otherwise it restarted without "
-				   "reaching DFU mode: put it there with the buttons (hold MODE/SETUP, "
-				   "tap RESET, let go when the LED blinks yellow) and run the same "
-				   "command again.");
+				   "reaching DFU mode: put it there with the buttons (hold %s, tap "
+				   "%s, let go when the LED blinks yellow) and run the same command "
+				   "again.",
+			      bd_platform_mode_button(pl), bd_platform_reset_button(pl));
 	else
 		bd_error_hint(err, "Look at the LED: if it blinks yellow it is still in DFU mode, if "
 				   "it is dark or frozen it did not restart. Unplug the device, plug "
@@ -679,7 +689,9 @@ int bd_transports_enter_mode(struct bd_transports *t, struct bd_device *dev, enu
 		if (!b->ops->request_mode || !(dev->routes & b->ops->route))
 			continue;
 		struct bd_error e = {0};
-		int rc = b->ops->request_mode(b->state, dev, mode, op, &e);
+		struct bd_op ask = *op;
+		ask.deadline = bd_deadline_min(op->deadline, bd_deadline_in(BD_RUNG_MS));
+		int rc = b->ops->request_mode(b->state, dev, mode, &ask, &e);
 		if (rc == BD_E_NOT_SUPPORTED && !e.msg[0])
 			continue;
 		rung++;

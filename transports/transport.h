@@ -176,6 +176,8 @@ struct bd_transports;
 /* Opens every built-in backend.  A backend that cannot start (no USB on this
  * machine, say) is skipped and remembered: calls that need it then fail with
  * BD_E_UNAVAILABLE and say why.  platforms is borrowed and must outlive t. */
+/* The platforms table the transports were started with. */
+const struct bd_platforms *bd_transports_platforms(const struct bd_transports *t);
 struct bd_transports *bd_transports_new(const struct bd_platforms *platforms,
 					struct bd_error *err);
 void bd_transports_free(struct bd_transports *t);

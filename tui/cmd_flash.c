@@ -189,7 +189,8 @@ static int flash_by_buttons(struct flash_cmd *f, struct flash_plan *p, struct bd
 {
 	fprintf(stderr, "\nPut the device in DFU mode with the buttons:\n");
 	if (!dev_cmd_print_procedure(&f->c, "proc-dfu", p->dev.platform_id))
-		fprintf(stderr, "  hold MODE/SETUP, tap RESET, let go when the LED blinks yellow\n");
+		fprintf(stderr, "  hold %s, tap %s, let go when the LED blinks yellow\n",
+			bd_platform_mode_button(p->pl), bd_platform_reset_button(p->pl));
 	if (!isatty(STDIN_FILENO)) {
 		fprintf(stderr, "Then run the same command again.\n");
 		return -1;

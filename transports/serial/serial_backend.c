@@ -226,24 +226,26 @@ static int bd_serial_enter_listening(const struct bd_platform *pl, const struct 
 		     "the device on %s did not start listening mode after the %u baud signal "
 		     "(%s)",
 		     dev->port, pl->magic_baud_listen, ignored);
-	bd_error_hint(err, "Hold the MODE/SETUP button for about 3 seconds until the LED blinks "
-			   "dark blue.");
+	bd_error_hint(err, "Hold the %s button for about 3 seconds until the LED blinks dark "
+			   "blue.", bd_platform_mode_button(pl));
 	return BD_E_UNAVAILABLE;
 }
 
 /* `L` (safe mode) works only where the console answers. */
-static int bd_serial_console_mode(const struct bd_device *dev, char cmd, struct bd_op *op,
-				  struct bd_error *err)
+static int bd_serial_console_mode(const struct bd_platform *pl, const struct bd_device *dev,
+				  char cmd, struct bd_op *op, struct bd_error *err)
 {
+	const char *mode_btn = bd_platform_mode_button(pl);
 	if (!bd_serial_listening(dev, op)) {
 		bd_error_set(err, BD_E_STATE,
 			     "the console on %s does not answer, so the device is not in listening "
 			     "mode; `%c` (%s) works only there",
 			     dev->port, cmd, bd_serial_command_name(cmd));
-		bd_error_hint(err, "Hold the MODE/SETUP button for about 3 seconds until the LED "
-				   "blinks dark blue, then try again; or start safe mode with the "
-				   "buttons: hold MODE/SETUP, tap RESET, and let go of MODE/SETUP "
-				   "when the LED blinks magenta.");
+		bd_error_hint(err, "Hold the %s button for about 3 seconds until the LED blinks "
+				   "dark blue, then try again; or start safe mode with the "
+				   "buttons: hold %s, tap %s, and let go of %s when the LED blinks "
+				   "magenta.",
+			      mode_btn, mode_btn, bd_platform_reset_button(pl), mode_btn);
 		return BD_E_STATE;
 	}
 	return bd_serial_console_send(dev->port, cmd, op, err);
@@ -262,7 +264,7 @@ static int bd_serial_request_mode(void *state, const struct bd_device *dev, enum
 	case BD_MODE_LISTENING:
 		return bd_serial_enter_listening(pl, dev, op, err);
 	case BD_MODE_SAFE:
-		return bd_serial_console_mode(dev, 'L', op, err);
+		return bd_serial_console_mode(pl, dev, 'L', op, err);
 	case BD_MODE_NORMAL:
 		/* Leaving listening mode: a silent console means there is
 		 * nothing to leave. */

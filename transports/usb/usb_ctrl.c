@@ -33,8 +33,15 @@ static int bd_usb_transfer(const struct bd_usb_xfer *x, const struct bd_ctrl_set
 {
 	unsigned ms = bd_usb_timeout(op);
 	if (!ms)
-		return bd_error_set(err, BD_E_TIMEOUT, "%s: ran out of time before the transfer",
-				    what);
+	{
+		bd_error_set(err, BD_E_TIMEOUT, "%s: the device did not finish the request in time",
+			     what);
+		bd_error_hint(err, "Its firmware may be too busy to answer USB requests (a "
+				   "blocking loop in the app): start it in safe mode with its "
+				   "buttons (breathing magenta; the guided session shows how) and "
+				   "run the command again.");
+		return BD_E_TIMEOUT;
+	}
 	int rc = x->control(x->ctx, s, data, ms);
 	if (rc >= 0)
 		return rc;

@@ -327,9 +327,12 @@ static int bd_usb_listen(struct bd_usb_handle *h, bool start, struct bd_op *op,
 	bd_error_set(err, BD_E_TIMEOUT, "the %s accepted %s but still reports %s mode after %d s",
 		     h->where, bd_ctrl_type_name(type), start ? "normal" : "listening",
 		     BD_USB_LISTEN_WAIT_MS / 1000);
-	bd_error_hint(err, start ? "Hold the MODE/SETUP button for about 3 seconds until the LED "
-				   "blinks dark blue."
-				 : "Press RESET to restart the device normally.");
+	if (start)
+		bd_error_hint(err, "Hold the %s button for about 3 seconds until the LED blinks "
+				   "dark blue.", bd_platform_mode_button(h->pl));
+	else
+		bd_error_hint(err, "Press %s to restart the device normally.",
+			      bd_platform_reset_button(h->pl));
 	return BD_E_TIMEOUT;
 }
 
