@@ -171,8 +171,11 @@ const char *bd_transports_backends(const struct bd_transports *t)
 
 static int bd_unavailable(const struct bd_transports *t, struct bd_error *err, const char *what)
 {
-	bd_error_set(err, BD_E_UNAVAILABLE, "cannot %s: %s", what,
-		     t->unavailable[0] ? t->unavailable : "no backend offers this");
+	if (t->unavailable[0])
+		bd_error_set(err, BD_E_UNAVAILABLE, "cannot %s: %s", what, t->unavailable);
+	else
+		bd_error_set(err, BD_E_UNAVAILABLE, "cannot %s: none of the ways blinkdoc reaches "
+			     "this device (%s) can do that", what, t->names);
 	return err ? err->code : BD_E_UNAVAILABLE;
 }
 
@@ -600,6 +603,11 @@ int bd_transports_reset(struct bd_transports *t, struct bd_device *dev, struct b
 	struct bd_op local;
 	op = bd_op_or_default(op, &local, 30000);
 	int rc = bd_first_route(t, dev, bd_call_reset, NULL, op, err, "reset the device");
+	if (rc == BD_E_UNAVAILABLE || rc == BD_E_NOT_SUPPORTED) {
+		const struct bd_platform *pl = bd_platform_by_id(t->platforms, dev->platform_id);
+		bd_error_hint(err, "Press the device's %s button to restart it.",
+			      bd_platform_reset_button(pl));
+	}
 	if (rc < 0)
 		return rc;
 	/* The device acknowledges first and re-enumerates about a second

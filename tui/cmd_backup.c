@@ -53,7 +53,7 @@ int cmd_backup(int argc, char **argv)
 		return cli_usage_error("backup", "unexpected argument \"%s\"", argv[optind]);
 	if (!out)
 		return cli_usage_error("backup", "where to? (-o FILE, or -o - for standard output)");
-	if (c.target.device_id && (o = dev_cmd_check_id("backup", c.target.device_id)))
+	if ((o = dev_cmd_check_target("backup", &c.target)))
 		return o;
 	struct bd_error perr = {0};
 	if (flash_backup_path_check(out, &perr) < 0) {

@@ -12,6 +12,14 @@
  * characters), so that a typo or a stray short word never picks a device. */
 #define DEV_ID_PREFIX_MIN 6
 
+int dev_cmd_check_target(const char *command, const struct bd_target *t)
+{
+	if (t->port && t->device_id)
+		return cli_usage_error(command, "give --port or --device, not both (--port %s "
+						"already names one device)", t->port);
+	return t->device_id ? dev_cmd_check_id(command, t->device_id) : 0;
+}
+
 int dev_cmd_check_id(const char *command, const char *id)
 {
 	size_t n = strlen(id);
@@ -64,9 +72,7 @@ int dev_cmd_parse(struct dev_cmd *c, int argc, char **argv, const char *usage)
 	}
 	if (optind < argc)
 		return cli_usage_error(c->name, "unexpected argument \"%s\"", argv[optind]);
-	if (c->target.device_id)
-		return dev_cmd_check_id(c->name, c->target.device_id);
-	return 0;
+	return dev_cmd_check_target(c->name, &c->target);
 }
 
 int dev_cmd_open(struct dev_cmd *c)

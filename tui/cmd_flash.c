@@ -129,9 +129,7 @@ static int flash_parse(struct flash_cmd *f, int argc, char **argv)
 	f->file = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error("flash", "unexpected argument \"%s\"", argv[optind]);
-	if (f->c.target.device_id)
-		return dev_cmd_check_id("flash", f->c.target.device_id);
-	return 0;
+	return dev_cmd_check_target("flash", &f->c.target);
 }
 
 static void flash_print_plan(const struct flash_cmd *f, const struct flash_plan *p)

@@ -109,6 +109,13 @@ static void test_device_id_checked_by_every_command(void **state)
 		assert_int_equal(r.status, 2);
 		assert_non_null(strstr(r.err, "is not a device ID"));
 		run_result_free(&r);
+		r = flash ? bd("flash", "app.bin", "--port", "/dev/ttyACM0", "--device", "e00fce", NULL)
+		    : backup ? bd("backup", "-o", "x.bin", "--port", "/dev/ttyACM0", "--device",
+				  "e00fce", NULL)
+			     : bd(cmds[i], "--port", "/dev/ttyACM0", "--device", "e00fce", NULL);
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, "give --port or --device, not both"));
+		run_result_free(&r);
 	}
 }
 

@@ -407,7 +407,7 @@ int bd_usb_reset(void *state, const struct bd_device *dev, struct bd_op *op,
 		return BD_E_NOT_SUPPORTED;
 	if (dev->mode == BD_MODE_DFU)
 		return bd_usb_dfu_leave(s, dev, op, err);
-	int rc = bd_usb_no_control(s, dev, op, "restart over USB");
+	int rc = bd_usb_no_control(s, dev, op, "restart");
 	if (rc < 0)
 		return rc;
 	struct bd_usb_handle h;
