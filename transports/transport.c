@@ -117,6 +117,13 @@ bool bd_op_cancelled(const struct bd_op *op)
 	return op && op->cancel && *op->cancel;
 }
 
+const char *bd_device_mode_name(const struct bd_device *d)
+{
+	if (d->mode == BD_MODE_NORMAL && !d->mode_reported)
+		return bd_mode_name(BD_MODE_UNKNOWN);
+	return bd_mode_name(d->mode);
+}
+
 const struct bd_platforms *bd_transports_platforms(const struct bd_transports *t)
 {
 	return t->platforms;

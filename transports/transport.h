@@ -176,6 +176,10 @@ struct bd_transports;
 /* Opens every built-in backend.  A backend that cannot start (no USB on this
  * machine, say) is skipped and remembered: calls that need it then fail with
  * BD_E_UNAVAILABLE and say why.  platforms is borrowed and must outlive t. */
+/* The mode as far as it is known: "unknown" when no route read it off the
+ * device (a Core, old Device OS: normal, listening and safe mode look the
+ * same from outside), else bd_mode_name(). */
+const char *bd_device_mode_name(const struct bd_device *d);
 /* The platforms table the transports were started with. */
 const struct bd_platforms *bd_transports_platforms(const struct bd_transports *t);
 struct bd_transports *bd_transports_new(const struct bd_platforms *platforms,

@@ -96,7 +96,7 @@ int cmd_devices(int argc, char **argv)
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "platform", dev_cmd_platform(&c, d->platform_id));
 			cJSON_AddNumberToObject(o, "platform_id", d->platform_id);
-			cJSON_AddStringToObject(o, "mode", bd_mode_name(d->mode));
+			cJSON_AddStringToObject(o, "mode", bd_device_mode_name(d));
 			if (d->device_id[0])
 				cJSON_AddStringToObject(o, "device_id", d->device_id);
 			else
@@ -120,7 +120,7 @@ int cmd_devices(int argc, char **argv)
 		for (size_t i = 0; i < l.n; i++) {
 			const struct bd_device *d = &l.v[i];
 			printf("%-10s %-10s %-24s %s\n", dev_cmd_platform(&c, d->platform_id),
-			       bd_mode_name(d->mode), d->device_id[0] ? d->device_id : "(unknown)",
+			       bd_device_mode_name(d), d->device_id[0] ? d->device_id : "(unknown)",
 			       d->port[0] ? d->port : "(USB only)");
 		}
 	}

@@ -148,7 +148,9 @@ static void core_without_id(void **state)
 
 	E2E_BD(&r, "core-listening", "devices");
 	expect_status(&r, 0);
-	expect_out(&r, "core normal (unknown) /dev/ttyACM0");
+	/* No control requests, a console that is silent outside listening
+	 * mode: the mode is not known, and `devices` says so. */
+	expect_out(&r, "core unknown (unknown) /dev/ttyACM0");
 	e2e_run_free(&r);
 }
 
@@ -167,12 +169,13 @@ static void listening_device(void **state)
 	cJSON_Delete(j);
 	e2e_run_free(&r);
 
-	/* Without control requests (old firmware), only a guess is left. */
+	/* Without control requests (old firmware) nothing reports the mode:
+	 * "unknown", not a guess. */
 	E2E_BD(&r, "photon-listening-old-usb", "devices", "--json");
 	expect_status(&r, 0);
 	j = e2e_json(&r);
 	o = row(j, 0);
-	assert_string_equal(e2e_jstr(o, "mode"), "normal");
+	assert_string_equal(e2e_jstr(o, "mode"), "unknown");
 	cJSON_Delete(j);
 	e2e_run_free(&r);
 }
