@@ -344,7 +344,23 @@ int cmd_mac(int argc, char **argv)
 	struct bd_mac m;
 	struct bd_error err = {0};
 	struct bd_op op = dev_cmd_op(&c, 10000, false);
-	if (bd_transports_mac(c.t, &c.dev, &m, &op, &err) < 0) {
+	int r = bd_transports_mac(c.t, &c.dev, &m, &op, &err);
+	if (r == BD_E_NOT_FOUND) {
+		/* No Wi-Fi or Ethernet: not a failure, there is nothing to read
+		 * (mac null, exit 0). */
+		if (c.json) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddNullToObject(o, "mac");
+			cJSON_AddNullToObject(o, "interface");
+			cJSON_AddStringToObject(o, "note", err.msg);
+			print_json(o);
+		} else {
+			printf("No MAC address: %s.\n", err.msg);
+		}
+		rc = BD_EXIT_OK;
+		goto out;
+	}
+	if (r < 0) {
 		rc = dev_cmd_fail(&c, &err);
 		goto out;
 	}

@@ -184,6 +184,15 @@ static void test_mac_usb(void **s)
 	EXPECT_OUT(&r, "\"mac\":\t\"6c:0b:84:aa:bb:cc\"");
 	EXPECT_OUT(&r, "\"interface\":\t\"wifi\"");
 	bed_free();
+	/* A cellular device has no MAC address: nothing to do, not an error. */
+	bed_new();
+	bed_add("boron", VDEV_MODE_NORMAL, NULL);
+	UBD(&r, "mac", "--json", "--route", "usb");
+	EXPECT_STATUS(&r, 0);
+	EXPECT_OUT(&r, "\"mac\":\tnull");
+	EXPECT_OUT(&r, "\"interface\":\tnull");
+	EXPECT_OUT(&r, "no Wi-Fi or Ethernet interface");
+	bed_free();
 }
 
 /* ---- mode changes ---------------------------------------------------------- */

@@ -232,7 +232,8 @@ int bd_ctrl_iface_pick(const struct bd_ctrl_iface_list *l, struct bd_error *err)
 		     "the device has no Wi-Fi or Ethernet interface, so it has no MAC address "
 		     "(it reports: %s)",
 		     l->n ? have : "no interfaces");
-	bd_error_hint(err, "Cellular devices have no MAC address; nothing to do.");
+	bd_error_hint(err, "Without Wi-Fi or Ethernet there is no MAC address to register "
+			   "with a network; nothing to do.");
 	return BD_E_NOT_FOUND;
 }
 
