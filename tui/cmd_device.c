@@ -172,8 +172,15 @@ int cmd_identify(int argc, char **argv)
 		else
 			cJSON_AddNullToObject(o, "system_version");
 		if (cellular) {
-			cJSON_AddStringToObject(o, "iccid", id.iccid);
-			cJSON_AddStringToObject(o, "imei", id.imei);
+			/* null, like system_version, when the device did not say. */
+			if (id.iccid[0])
+				cJSON_AddStringToObject(o, "iccid", id.iccid);
+			else
+				cJSON_AddNullToObject(o, "iccid");
+			if (id.imei[0])
+				cJSON_AddStringToObject(o, "imei", id.imei);
+			else
+				cJSON_AddNullToObject(o, "imei");
 		}
 		if (id.serial_number[0])
 			cJSON_AddStringToObject(o, "serial_number", id.serial_number);
