@@ -116,7 +116,12 @@ int flash_plan_new(struct bd_transports *t, const struct bd_platforms *platforms
 			sub.deadline = bd_deadline_min(sub.deadline, op->deadline);
 		sub.progress = NULL;
 		struct bd_error e = {0};
-		if (tab && bd_transports_inspect(t, dev, tab, &sub, &e) == 0) {
+		/* The console answers only in listening mode: without it, asking
+		 * would just wait out its deadline (15 s on a Core). */
+		struct bd_device q = *dev;
+		if (!(q.mode == BD_MODE_LISTENING && q.mode_reported))
+			q.routes &= ~BD_ROUTE_SERIAL;
+		if (tab && q.routes && bd_transports_inspect(t, &q, tab, &sub, &e) == 0) {
 			p->installed_known = true;
 			p->installed_route = tab->route;
 			rc = bd_modfile_check(&p->mf, platforms, dev->platform_id, tab, &p->report,
@@ -129,7 +134,11 @@ int flash_plan_new(struct bd_transports *t, const struct bd_platforms *platforms
 		} else {
 			free(tab);
 			bd_op_logf(op, "could not read the installed modules (%s); dependencies are "
-				       "not checked", e.msg[0] ? e.msg : "out of memory");
+				       "not checked",
+				   e.msg[0] ? e.msg
+				   : !q.routes ? "no USB control requests, and the console "
+						 "answers only in listening mode"
+						: "out of memory");
 		}
 	} else {
 		bd_op_logf(op, "the device is in DFU mode, where Device OS cannot report its "
