@@ -152,9 +152,10 @@ static void flash_print_plan(const struct flash_cmd *f, const struct flash_plan 
 	       p->installed_known ? ", dependencies against the installed modules" : "");
 	for (size_t i = 0; i < r->nwarn; i++)
 		printf("Warning: %s\n", r->warn[i]);
-	printf("Steps:   %sbackup%s, erase, write, verify, leave DFU mode\n",
-	       d->mode == BD_MODE_DFU ? "" : "enter DFU mode, ",
-	       f->backup ? "" : " (skipped)");
+	/* The backup is named only when it is decided (--backup); otherwise
+	 * the question below decides it. */
+	printf("Steps:   %s%serase, write, verify, leave DFU mode\n",
+	       d->mode == BD_MODE_DFU ? "" : "enter DFU mode, ", f->backup ? "backup, " : "");
 }
 
 /* Reads y/n from the terminal; def when the person just presses Enter. */

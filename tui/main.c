@@ -36,7 +36,7 @@ static const struct command commands[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: blinkdoc [--knowledge DIR] [--resume] [--device ID]\n"
+	fprintf(f, "usage: blinkdoc [--knowledge DIR] [--resume] [--device TYPE]\n"
 		   "       blinkdoc [--knowledge DIR] COMMAND [OPTIONS]\n"
 		   "       blinkdoc --version | --help\n\n"
 		   "Without a command, blinkdoc starts the guided session in the terminal.\n\n"

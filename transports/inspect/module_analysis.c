@@ -451,10 +451,12 @@ int bd_inspect_analyse(const struct bd_module_table *table, const struct bd_plat
 		if (used == 0)
 			bd_add(&a, BD_FINDING_NONE, BD_SEVERITY_INFO, false, -1,
 			       "The device reported no modules, so there is nothing to check.");
+		else if (used == 1)
+			bd_add(&a, BD_FINDING_NONE, BD_SEVERITY_INFO, false, -1,
+			       "The one installed module passed every check the device ran.");
 		else
 			bd_add(&a, BD_FINDING_NONE, BD_SEVERITY_INFO, false, -1,
-			       "All %zu installed module%s passed every check the device ran.", used,
-			       used == 1 ? "" : "s");
+			       "All %zu installed modules passed every check the device ran.", used);
 	}
 	out->most_important = bd_pick_most_important(out);
 	out->healthy = out->findings[out->most_important].id == BD_FINDING_NONE;
