@@ -163,7 +163,8 @@ void flash_plan_free(struct flash_plan *p)
  * and whether the image had been verified. */
 struct flash_watch {
 	struct bd_op *outer;
-	bool touched;
+	bool touched;       /* a sector was erased or a block written */
+	bool erase_asked;   /* the first ERASE went out (its result unknown) */
 	bool verified;
 	bool verify_wanted;
 };
@@ -171,8 +172,11 @@ struct flash_watch {
 static void flash_watch_progress(void *ctx, const char *phase, uint64_t done, uint64_t total)
 {
 	struct flash_watch *w = ctx;
-	if (!strcmp(phase, "erase") || !strcmp(phase, "write"))
-		w->touched = true;
+	if (!strcmp(phase, "erase") || !strcmp(phase, "write")) {
+		w->erase_asked = true;
+		if (done > 0)
+			w->touched = true;
+	}
 	if (!strcmp(phase, "verify") && done >= total)
 		w->verified = true;
 	bd_op_progress(w->outer, phase, done, total);
@@ -292,7 +296,7 @@ int flash_run(struct bd_transports *t, struct flash_plan *p, const struct flash_
 			return rc;
 		}
 	}
-	struct flash_watch w = {op, false, false, true};
+	struct flash_watch w = {op, false, false, false, true};
 	struct bd_op sub = *op;
 	sub.ctx = &w;
 	sub.log = flash_watch_log;
@@ -310,6 +314,9 @@ int flash_run(struct bd_transports *t, struct flash_plan *p, const struct flash_
 				   "mode and RESET takes it out.");
 		return rc;
 	}
-	flash_explain_state(t, &p->dev, w.touched, err);
+	/* A stalled request was refused, so a first ERASE that stalled erased
+	 * nothing; any other failure of it may have left the sector half
+	 * erased. */
+	flash_explain_state(t, &p->dev, w.touched || (w.erase_asked && rc != BD_E_STALL), err);
 	return rc;
 }
