@@ -29,6 +29,11 @@ const char *e2e_blinkdoc(void)
 	return E2E_BLINKDOC;
 }
 
+const char *e2e_knowledge(void)
+{
+	return E2E_KNOWLEDGE;
+}
+
 const char *e2e_vrun(void)
 {
 	return E2E_VRUN;

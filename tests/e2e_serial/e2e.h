@@ -26,6 +26,8 @@ struct e2e_run {
 /* The blinkdoc binary and the runner, as built. */
 const char *e2e_blinkdoc(void);
 const char *e2e_vrun(void);
+/* The shipped knowledge directory (source tree). */
+const char *e2e_knowledge(void);
 /* A scenario argument for bd-vrun: a file of this directory's scenarios/
  * when NAME.json exists there, else NAME (bd-vrun looks it up in
  * tests/virtual/scenarios).  Borrowed static buffer. */

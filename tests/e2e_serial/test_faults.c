@@ -175,15 +175,19 @@ static void permission_denied(void **state)
 	/* Make the bed usable by `nobody` (umockdev's ioctl sockets must be
 	 * reachable: its preload exits when it cannot connect), but leave the
 	 * pty behind /dev/ttyACM0 root's alone (0600), then run blinkdoc as
-	 * nobody - what a user outside the dialout group meets. */
+	 * nobody - what a user outside the dialout group meets.  The binary and
+	 * the knowledge go into the bed first: the checkout may sit in a
+	 * directory only root can enter (a fresh clone under mktemp -d). */
 	static const char script[] =
 		"chmod 755 \"$UMOCKDEV_DIR\" && chmod -R a+rwX \"$UMOCKDEV_DIR/ioctl\" && "
 		"pty=$(readlink \"$UMOCKDEV_DIR/dev/ttyACM0\") && chmod 600 \"$pty\" && "
-		"exec setpriv --reuid=nobody --regid=nogroup --clear-groups \"$0\" identify "
-		"--route serial";
+		"cp \"$0\" \"$UMOCKDEV_DIR/bd\" && cp -r \"$1\" \"$UMOCKDEV_DIR/kb\" && "
+		"chmod -R a+rX \"$UMOCKDEV_DIR/bd\" \"$UMOCKDEV_DIR/kb\" && "
+		"exec setpriv --reuid=nobody --regid=nogroup --clear-groups \"$UMOCKDEV_DIR/bd\" "
+		"--knowledge \"$UMOCKDEV_DIR/kb\" identify --route serial";
 	struct e2e_run r;
 	e2e_vrun_run(&r, "photon-listening", 60,
-		     E2E_ARGS("/bin/sh", "-c", script, e2e_blinkdoc()));
+		     E2E_ARGS("/bin/sh", "-c", script, e2e_blinkdoc(), e2e_knowledge()));
 	expect_status(&r, 5);
 	assert_string_equal(r.out, "");
 	expect_err(&r, "permission denied opening /dev/ttyACM0");

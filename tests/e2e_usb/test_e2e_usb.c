@@ -318,13 +318,18 @@ static void test_access_denied_explains_udev(void **s)
 	char node[64], path[512];
 	vdev_device_usb_node(d, node, sizeof node);
 	snprintf(path, sizeof path, "%s%s", vdev_bed_root(ebed), node);
-	char cmd[600];
-	snprintf(cmd, sizeof cmd, "chmod -R a+rwX '%s'", vdev_bed_root(ebed));
+	/* The binary and the knowledge go into the bed, which nobody may
+	 * enter: the checkout may sit where only root can (mktemp -d). */
+	char cmd[2048], exe[600], kb[600];
+	snprintf(exe, sizeof exe, "%s/bd", vdev_bed_root(ebed));
+	snprintf(kb, sizeof kb, "%s/kb", vdev_bed_root(ebed));
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s' && cp -r '%s' '%s' && chmod -R a+rwX '%s'",
+		 e2e_blinkdoc(), exe, BLINKDOC_KB, kb, vdev_bed_root(ebed));
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(chmod(path, 0600), 0);
 	struct urun r;
 	urun(&r, 60, UARGS("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-			   e2e_blinkdoc(), "identify"));
+			   exe, "--knowledge", kb, "identify"));
 	EXPECT_STATUS(&r, 5);
 	EXPECT_ERR(&r, "LIBUSB_ERROR_ACCESS");
 	EXPECT_ERR(&r, "blinkdoc udev-rules --install");
@@ -334,7 +339,7 @@ static void test_access_denied_explains_udev(void **s)
 	snprintf(cmd, sizeof cmd, "chmod a+rx \"$(dirname '%s')\" && chmod a+r '%s'", f, f);
 	assert_int_equal(system(cmd), 0);
 	urun(&r, 60, UARGS("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-			   e2e_blinkdoc(), "flash", f, "--yes"));
+			   exe, "--knowledge", kb, "flash", f, "--yes"));
 	EXPECT_STATUS(&r, 5);
 	EXPECT_ERR(&r, "blinkdoc udev-rules --install");
 	EXPECT_ERR(&r, "Nothing on the device was changed.");
