@@ -459,15 +459,17 @@ static bool bd_wait_gone(struct bd_transports *t, const struct bd_device *dev, s
 
 /* A device that answered a restart request but is still on the bus in the
  * same mode after BD_DISAPPEAR_MS. */
-static int bd_not_restarted(const struct bd_device *dev, const char *what, struct bd_error *err)
+static int bd_not_restarted(const struct bd_transports *t, const struct bd_device *dev,
+			    const char *what, struct bd_error *err)
 {
+	const struct bd_platform *pl = bd_platform_by_id(t->platforms, dev->platform_id);
 	bd_error_set(err, BD_E_STATE,
 		     "the device accepted the request to %s but did not restart: it is still "
 		     "on USB in %s mode%s",
 		     what, bd_mode_name(dev->mode),
 		     dev->mode == BD_MODE_DFU ? " (blinking yellow)" : "");
-	bd_error_hint(err, "Press its RESET button (or unplug it and plug it in again) to "
-			   "restart it.");
+	bd_error_hint(err, "Press its %s button (or unplug it and plug it in again) to "
+			   "restart it.", bd_platform_reset_button(pl));
 	return BD_E_STATE;
 }
 
@@ -621,7 +623,7 @@ int bd_transports_reset(struct bd_transports *t, struct bd_device *dev, struct b
 	 * later: wait for it to leave and come back, in whatever mode.  One
 	 * that never left did not restart, whatever it answered. */
 	if (!bd_wait_gone(t, dev, op))
-		return bd_not_restarted(dev, "reset", err);
+		return bd_not_restarted(t, dev, "reset", err);
 	struct bd_device now;
 	struct bd_error e = {0};
 	if (bd_transports_wait_for(t, dev, BD_MODE_UNKNOWN, &now, op, &e) < 0) {
@@ -650,7 +652,7 @@ int bd_transports_flash(struct bd_transports *t, struct bd_device *dev,
 	/* Left DFU: the bootloader resets into the new firmware.  Wait for the
 	 * device to drop off and come back, in whatever mode it starts. */
 	if (!bd_wait_gone(t, dev, op))
-		return bd_not_restarted(dev, "leave DFU mode", err);
+		return bd_not_restarted(t, dev, "leave DFU mode", err);
 	struct bd_op back = *op;
 	back.deadline = bd_deadline_min(op->deadline, bd_deadline_in(BD_COMEBACK_MS));
 	struct bd_device now;
