@@ -126,7 +126,7 @@ static void connected_row(struct ui_app *a, const struct bd_device *d, char *buf
 		snprintf(plat, sizeof plat, "%s", k->name);
 	else
 		snprintf(plat, sizeof plat, "platform %d?", d->platform_id);
-	snprintf(buf, size, "%-12s %-10s %-24s  %s", plat, bd_mode_name(d->mode),
+	snprintf(buf, size, "%-12s %-10s %-24s  %s", plat, bd_device_mode_name(d),
 		 d->device_id[0] ? d->device_id : "(no device ID)",
 		 d->port[0] ? d->port : d->usb_path[0] ? d->usb_path : "");
 }
