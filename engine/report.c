@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "common/strbuf.h"
-#include "led.h"
 
 const char *report_action_command(const char *action)
 {
@@ -94,22 +93,13 @@ static void emit_question(const struct session *s, const struct report_sink *sin
 	free(expect);
 }
 
-static const char *fact_str(const struct session *s, const char *name)
-{
-	const struct fact_value *v = session_fact(s, name);
-	return v && v->type == FV_STRING ? v->str : NULL;
-}
-
 /* The report fits more than one status (the next question tells them
  * apart): say what each can mean, so that the explanation is never empty. */
 static void explain_candidates(const struct session *s, struct strbuf *ex)
 {
 	const struct kb_device *dev = session_device(s);
-	const struct fact_value *count = session_fact(s, "led.count");
-	struct led_report r = {fact_str(s, "led.color"), fact_str(s, "led.pattern"),
-			       count && count->type == FV_NUMBER ? (int)count->num : -1,
-			       fact_str(s, "led.color2")};
-	if (!dev || !r.color || !r.pattern)
+	struct led_report r;
+	if (!dev || !session_led_report(s, &r) || !r.pattern)
 		return;
 	const struct kb_led *m[8];
 	size_t n = led_match(session_kb(s), dev, &r, m, 8);

@@ -964,6 +964,22 @@ const struct kb_led *session_led_status(const struct session *s)
 	return v && v->type == FV_STRING ? kb_led_find(s->kb, v->str) : NULL;
 }
 
+static const char *session_fact_str(const struct session *s, const char *name)
+{
+	const struct fact_value *v = session_fact(s, name);
+	return v && v->type == FV_STRING ? v->str : NULL;
+}
+
+bool session_led_report(const struct session *s, struct led_report *out)
+{
+	const struct fact_value *n = session_fact(s, "led.count");
+	*out = (struct led_report){session_fact_str(s, "led.color"),
+				   session_fact_str(s, "led.pattern"),
+				   n && n->type == FV_NUMBER ? (int)n->num : -1,
+				   session_fact_str(s, "led.color2")};
+	return out->color != NULL;
+}
+
 size_t session_event_count(const struct session *s) { return s->nev; }
 const struct session_event *session_event_at(const struct session *s, size_t i)
 {

@@ -18,6 +18,7 @@
 #include "common/bd_error.h"
 #include "common/strbuf.h"
 #include "kb.h"
+#include "led.h"
 
 struct session;
 
@@ -159,6 +160,10 @@ void session_render_instruction(const struct session *s, const struct kb_node *n
 /* The LED status the walk has reached (or that the base facts identify
  * without doubt), or NULL. */
 const struct kb_led *session_led_status(const struct session *s);
+/* The person's LED report as the facts hold it (led.color, led.pattern,
+ * led.count, led.color2; strings borrowed from the session).  False when
+ * no colour was given yet. */
+bool session_led_report(const struct session *s, struct led_report *out);
 
 size_t session_event_count(const struct session *s);
 const struct session_event *session_event_at(const struct session *s, size_t i);

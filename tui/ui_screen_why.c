@@ -46,17 +46,11 @@ static char *value_label(struct ui_app *a, const struct kb_node *n, const char *
 
 static void led_words(struct ui_app *a, struct strbuf *sb)
 {
-	const struct fact_value *c = session_fact(a->s, "led.color");
-	const struct fact_value *p = session_fact(a->s, "led.pattern");
-	const struct fact_value *n = session_fact(a->s, "led.count");
-	const struct fact_value *c2 = session_fact(a->s, "led.color2");
-	if (!c || c->type != FV_STRING) {
+	struct led_report r;
+	if (!session_led_report(a->s, &r)) {
 		strbuf_puts(sb, "not given (the questions ask)");
 		return;
 	}
-	struct led_report r = {c->str, p && p->type == FV_STRING ? p->str : NULL,
-			       n && n->type == FV_NUMBER ? (int)n->num : -1,
-			       c2 && c2->type == FV_STRING ? c2->str : NULL};
 	picker_words(a->kb, &r, sb);
 }
 
