@@ -12,15 +12,7 @@
  * characters), so that a typo or a stray short word never picks a device. */
 #define DEV_ID_PREFIX_MIN 6
 
-int dev_cmd_check_target(const char *command, const struct bd_target *t)
-{
-	if (t->port && t->device_id)
-		return cli_usage_error(command, "give --port or --device, not both (--port %s "
-						"already names one device)", t->port);
-	return t->device_id ? dev_cmd_check_id(command, t->device_id) : 0;
-}
-
-int dev_cmd_check_id(const char *command, const char *id)
+static int dev_cmd_check_id(const char *command, const char *id)
 {
 	size_t n = strlen(id);
 	if (strspn(id, "0123456789abcdefABCDEF") != n || n > BD_DEVICE_ID_LEN)
@@ -34,6 +26,14 @@ int dev_cmd_check_id(const char *command, const char *id)
 				       "digits) or at least its first %d",
 				       id, DEV_ID_PREFIX_MIN);
 	return 0;
+}
+
+int dev_cmd_check_target(const char *command, const struct bd_target *t)
+{
+	if (t->port && t->device_id)
+		return cli_usage_error(command, "give --port or --device, not both (--port %s "
+						"already names one device)", t->port);
+	return t->device_id ? dev_cmd_check_id(command, t->device_id) : 0;
 }
 
 int dev_cmd_parse(struct dev_cmd *c, int argc, char **argv, const char *usage)

@@ -24,10 +24,8 @@ struct dev_cmd {
  * (exit 0), or a usage exit code. */
 int dev_cmd_parse(struct dev_cmd *c, int argc, char **argv, const char *usage);
 /* --device's value: hex, at most 24 digits, at least 6 (a typo or a stray
- * short word never picks a device).  0 or a usage exit code. */
-int dev_cmd_check_id(const char *command, const char *id);
-/* The same, and --port with --device is a usage error (they are
- * alternatives). */
+ * short word never picks a device); --port with --device is a usage error
+ * (they are alternatives).  0 or a usage exit code. */
 int dev_cmd_check_target(const char *command, const struct bd_target *t);
 /* Loads the knowledge base and starts the transports. */
 int dev_cmd_open(struct dev_cmd *c);
